@@ -16,7 +16,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Learner, Role::Facilitator, Role::OrgAdmin, Role::PlatformAdmin];
+    pub const ALL: [Role; 4] = [
+        Role::Learner,
+        Role::Facilitator,
+        Role::OrgAdmin,
+        Role::PlatformAdmin,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -92,13 +97,18 @@ pub enum LoginKind {
 
 impl Login {
     pub fn parse(input: &str) -> Result<Login, AccountError> {
-        let s: String = input.trim().chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let s: String = input
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '-')
+            .collect();
         if s.is_empty() {
             return Err(AccountError::LoginRequired);
         }
         let s = s.to_lowercase();
         let phone = s.strip_prefix("+86").unwrap_or(&s);
-        if phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()) {
+        if phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
+        {
             return Ok(Login(phone.to_string()));
         }
         if let Some((local, domain)) = s.split_once('@') {
@@ -110,12 +120,21 @@ impl Login {
                 && s.len() <= 254
                 && !domain.contains('@')
                 && s.chars().all(|c| c.is_ascii_graphic());
-            return if ok { Ok(Login(s)) } else { Err(AccountError::LoginInvalid) };
+            return if ok {
+                Ok(Login(s))
+            } else {
+                Err(AccountError::LoginInvalid)
+            };
         }
         let ok = (3..=32).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
-        if ok { Ok(Login(s)) } else { Err(AccountError::LoginInvalid) }
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+        if ok {
+            Ok(Login(s))
+        } else {
+            Err(AccountError::LoginInvalid)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -267,7 +286,9 @@ impl ElderMode {
         }
     }
     pub fn from_key(key: &str) -> Option<ElderMode> {
-        [ElderMode::Off, ElderMode::On, ElderMode::Large].into_iter().find(|m| m.key() == key)
+        [ElderMode::Off, ElderMode::On, ElderMode::Large]
+            .into_iter()
+            .find(|m| m.key() == key)
     }
     pub fn is_on(self) -> bool {
         self != ElderMode::Off
@@ -281,9 +302,18 @@ mod tests {
     #[test]
     fn logins_normalise() {
         assert_eq!(Login::parse(" Wang.Li ").unwrap().as_str(), "wang.li");
-        assert_eq!(Login::parse("+86 138-0013-8000").unwrap().as_str(), "13800138000");
-        assert_eq!(Login::parse("13800138000").unwrap().kind(), LoginKind::Phone);
-        assert_eq!(Login::parse("A@Example.CN").unwrap().as_str(), "a@example.cn");
+        assert_eq!(
+            Login::parse("+86 138-0013-8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Login::parse("13800138000").unwrap().kind(),
+            LoginKind::Phone
+        );
+        assert_eq!(
+            Login::parse("A@Example.CN").unwrap().as_str(),
+            "a@example.cn"
+        );
         assert_eq!(Login::parse(""), Err(AccountError::LoginRequired));
         assert_eq!(Login::parse("ab"), Err(AccountError::LoginInvalid));
         assert_eq!(Login::parse("a@b"), Err(AccountError::LoginInvalid));
@@ -294,8 +324,14 @@ mod tests {
     fn names_and_passwords() {
         assert_eq!(DisplayName::parse(" 王阿姨 ").unwrap().as_str(), "王阿姨");
         assert_eq!(DisplayName::parse("  "), Err(AccountError::NameRequired));
-        assert_eq!(DisplayName::parse(&"长".repeat(41)), Err(AccountError::NameTooLong));
-        assert_eq!(check_password("1234567"), Err(AccountError::PasswordTooShort));
+        assert_eq!(
+            DisplayName::parse(&"长".repeat(41)),
+            Err(AccountError::NameTooLong)
+        );
+        assert_eq!(
+            check_password("1234567"),
+            Err(AccountError::PasswordTooShort)
+        );
         assert!(check_password("correct horse").is_ok());
     }
 

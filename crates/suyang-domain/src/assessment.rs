@@ -66,11 +66,20 @@ pub struct SelfAssessment {
 
 impl SelfAssessment {
     /// Accepts ratings only if they cover exactly the framework's competences.
-    pub fn new(framework: &Framework, ratings: BTreeMap<String, Rating>) -> Result<Self, AssessmentError> {
-        if let Some(code) = ratings.keys().find(|c| framework.competence_by_code(c).is_none()) {
+    pub fn new(
+        framework: &Framework,
+        ratings: BTreeMap<String, Rating>,
+    ) -> Result<Self, AssessmentError> {
+        if let Some(code) = ratings
+            .keys()
+            .find(|c| framework.competence_by_code(c).is_none())
+        {
             return Err(AssessmentError::UnknownCompetence(code.clone()));
         }
-        if let Some((_, c)) = framework.competences().find(|(_, c)| !ratings.contains_key(&c.code)) {
+        if let Some((_, c)) = framework
+            .competences()
+            .find(|(_, c)| !ratings.contains_key(&c.code))
+        {
             return Err(AssessmentError::Missing(c.code.clone()));
         }
         Ok(SelfAssessment { ratings })
@@ -124,15 +133,28 @@ impl Profile {
                     .iter()
                     .filter_map(|c| {
                         let rating = *assessment.ratings.get(&c.code)?;
-                        Some(CompetenceResult { code: c.code.clone(), rating, level: rating.level() })
+                        Some(CompetenceResult {
+                            code: c.code.clone(),
+                            rating,
+                            level: rating.level(),
+                        })
                     })
                     .collect();
                 let score = mean(competences.iter().map(|c| c.rating.value()));
-                AreaResult { code: area.code.clone(), score, level: level_of_score(score), competences }
+                AreaResult {
+                    code: area.code.clone(),
+                    score,
+                    level: level_of_score(score),
+                    competences,
+                }
             })
             .collect();
         let score = mean(assessment.ratings.values().map(|r| r.value()));
-        Profile { areas, score, level: level_of_score(score) }
+        Profile {
+            areas,
+            score,
+            level: level_of_score(score),
+        }
     }
 
     pub fn competences(&self) -> impl Iterator<Item = &CompetenceResult> {
@@ -163,11 +185,16 @@ pub fn recommend<'a>(
     for c in ordered {
         let target = c.level.map_or(Some(Level::Basic), Level::next);
         let Some(target) = target else { continue };
-        let candidates = lessons
-            .iter()
-            .filter(|l| l.competence == c.code && !completed.contains(&l.slug) && l.level <= target);
+        let candidates = lessons.iter().filter(|l| {
+            l.competence == c.code && !completed.contains(&l.slug) && l.level <= target
+        });
         if let Some(lesson) = candidates.max_by_key(|l| l.level) {
-            return Some(Recommendation { competence: c.code.clone(), rating: c.rating, target, lesson });
+            return Some(Recommendation {
+                competence: c.code.clone(),
+                rating: c.rating,
+                target,
+                lesson,
+            });
         }
     }
     None
@@ -179,7 +206,9 @@ mod tests {
     use crate::content::{builtin_framework, builtin_lessons};
 
     fn ratings(f: &Framework, value: u8) -> BTreeMap<String, Rating> {
-        f.competences().map(|(_, c)| (c.code.clone(), Rating::new(value).unwrap())).collect()
+        f.competences()
+            .map(|(_, c)| (c.code.clone(), Rating::new(value).unwrap()))
+            .collect()
     }
 
     #[test]
@@ -188,10 +217,16 @@ mod tests {
         let mut r = ratings(&f, 3);
         assert!(SelfAssessment::new(&f, r.clone()).is_ok());
         r.remove("6.3");
-        assert_eq!(SelfAssessment::new(&f, r.clone()), Err(AssessmentError::Missing("6.3".into())));
+        assert_eq!(
+            SelfAssessment::new(&f, r.clone()),
+            Err(AssessmentError::Missing("6.3".into()))
+        );
         r.insert("6.3".into(), Rating::new(1).unwrap());
         r.insert("9.9".into(), Rating::new(1).unwrap());
-        assert_eq!(SelfAssessment::new(&f, r), Err(AssessmentError::UnknownCompetence("9.9".into())));
+        assert_eq!(
+            SelfAssessment::new(&f, r),
+            Err(AssessmentError::UnknownCompetence("9.9".into()))
+        );
         assert!(Rating::new(0).is_err() && Rating::new(5).is_err());
     }
 

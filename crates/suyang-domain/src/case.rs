@@ -50,7 +50,11 @@ pub struct CfDocument {
     pub creator: String,
     pub title: String,
     pub last_change_date_time: String,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "officialSourceURL")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "officialSourceURL"
+    )]
     pub official_source_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
@@ -64,9 +68,17 @@ pub struct CfDocument {
     pub adoption_status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "licenseURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "licenseURI"
+    )]
     pub license_uri: Option<LinkUri>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "CFPackageURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "CFPackageURI"
+    )]
     pub package_uri: Option<LinkUri>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -81,7 +93,11 @@ pub struct CfItem {
     pub full_statement: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "CFItemType")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "CFItemType"
+    )]
     pub item_type: Option<String>,
     pub uri: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,12 +112,24 @@ pub struct CfItem {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "CFItemTypeURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "CFItemTypeURI"
+    )]
     pub item_type_uri: Option<LinkUri>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "licenseURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "licenseURI"
+    )]
     pub license_uri: Option<LinkUri>,
     pub last_change_date_time: String,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "CFDocumentURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "CFDocumentURI"
+    )]
     pub document_uri: Option<LinkUri>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Value>,
@@ -120,7 +148,11 @@ pub struct CfAssociation {
     #[serde(rename = "destinationNodeURI")]
     pub destination: LinkGenUri,
     pub last_change_date_time: String,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "CFDocumentURI")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "CFDocumentURI"
+    )]
     pub document_uri: Option<LinkUri>,
 }
 
@@ -132,7 +164,11 @@ pub struct CfPackage {
     pub items: Vec<CfItem>,
     #[serde(rename = "CFAssociations", default)]
     pub associations: Vec<CfAssociation>,
-    #[serde(rename = "CFDefinitions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CFDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub definitions: Option<Value>,
 }
 
@@ -147,8 +183,14 @@ pub enum CaseError {
     BadDate { path: String, value: String },
     #[error("identifier {0} is used by two items")]
     DuplicateItem(String),
-    #[error("CFAssociations[{index}]: {end} node {identifier} is neither the document nor an item of the package")]
-    DanglingAssociation { index: usize, end: &'static str, identifier: String },
+    #[error(
+        "CFAssociations[{index}]: {end} node {identifier} is neither the document nor an item of the package"
+    )]
+    DanglingAssociation {
+        index: usize,
+        end: &'static str,
+        identifier: String,
+    },
     #[error("item {0} has more than one parent (isChildOf)")]
     TwoParents(String),
     #[error("item {0} is placed too deep: the framework has areas, competences and levels")]
@@ -160,7 +202,8 @@ pub enum CaseError {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
 /// URLs of the CASE provider endpoints under a base URL.
@@ -171,7 +214,9 @@ pub struct CaseUris {
 
 impl CaseUris {
     pub fn new(public_url: &str) -> Self {
-        CaseUris { root: format!("{}/ims/case/v1p1", public_url.trim_end_matches('/')) }
+        CaseUris {
+            root: format!("{}/ims/case/v1p1", public_url.trim_end_matches('/')),
+        }
     }
     pub fn document(&self, id: Uuid) -> String {
         format!("{}/CFDocuments/{id}", self.root)
@@ -186,7 +231,11 @@ impl CaseUris {
         format!("{}/CFAssociations/{id}", self.root)
     }
     pub fn item_type(&self, name: &str) -> String {
-        format!("{}/CFItemTypes/{}", self.root, derived_id(&format!("case/item-type/{name}")))
+        format!(
+            "{}/CFItemTypes/{}",
+            self.root,
+            derived_id(&format!("case/item-type/{name}"))
+        )
     }
 }
 
@@ -194,7 +243,13 @@ fn primary(text: &LocalizedText, language: &str) -> String {
     text.exact(language)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-        .unwrap_or_else(|| text.0.values().find(|v| !v.is_empty()).cloned().unwrap_or_default())
+        .unwrap_or_else(|| {
+            text.0
+                .values()
+                .find(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or_default()
+        })
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -248,7 +303,14 @@ struct Exporter<'a> {
 }
 
 impl Exporter<'_> {
-    fn item(&mut self, id: Uuid, kind: &str, code: String, statement: &LocalizedText, ext: Value) -> CfItem {
+    fn item(
+        &mut self,
+        id: Uuid,
+        kind: &str,
+        code: String,
+        statement: &LocalizedText,
+        ext: Value,
+    ) -> CfItem {
         let lang = &self.f.language;
         CfItem {
             identifier: id.to_string(),
@@ -275,11 +337,19 @@ impl Exporter<'_> {
     }
 
     fn link(&self, id: Uuid, title: String, uri: String, target: &str) -> LinkGenUri {
-        LinkGenUri { title, identifier: id.to_string(), uri, target_type: Some(target.into()) }
+        LinkGenUri {
+            title,
+            identifier: id.to_string(),
+            uri,
+            target_type: Some(target.into()),
+        }
     }
 
     fn associate(&mut self, kind: &str, origin: LinkGenUri, destination: LinkGenUri, seq: usize) {
-        let id = derived_id(&format!("case/association/{}/{kind}/{}", origin.identifier, destination.identifier));
+        let id = derived_id(&format!(
+            "case/association/{}/{kind}/{}",
+            origin.identifier, destination.identifier
+        ));
         self.associations.push(CfAssociation {
             identifier: id.to_string(),
             association_type: kind.into(),
@@ -298,7 +368,13 @@ pub fn package(f: &Framework, uris: &CaseUris, changed: OffsetDateTime) -> CfPac
     let mut doc = document(f, uris, changed);
     doc.package_uri = None;
     let lang = f.language.clone();
-    let mut ex = Exporter { f, uris, changed: rfc3339(changed), items: Vec::new(), associations: Vec::new() };
+    let mut ex = Exporter {
+        f,
+        uris,
+        changed: rfc3339(changed),
+        items: Vec::new(),
+        associations: Vec::new(),
+    };
     let doc_link = ex.link(f.id, doc.title.clone(), doc.uri.clone(), "CFDocument");
     for (ai, area) in f.areas.iter().enumerate() {
         let mut item = ex.item(
@@ -310,7 +386,12 @@ pub fn package(f: &Framework, uris: &CaseUris, changed: OffsetDateTime) -> CfPac
         );
         item.notes = non_empty(primary(&area.description, &lang));
         item.list_enumeration = Some((ai + 1).to_string());
-        let area_link = ex.link(area.id, item.full_statement.clone(), item.uri.clone(), "CFItem");
+        let area_link = ex.link(
+            area.id,
+            item.full_statement.clone(),
+            item.uri.clone(),
+            "CFItem",
+        );
         ex.items.push(item);
         ex.associate("isChildOf", area_link.clone(), doc_link.clone(), ai);
         for (ci, c) in area.competences.iter().enumerate() {
@@ -322,9 +403,18 @@ pub fn package(f: &Framework, uris: &CaseUris, changed: OffsetDateTime) -> CfPac
                 json!({ "name": c.name, "statement": c.statement, "abilities": c.abilities, "digcomp": c.digcomp }),
             );
             item.abbreviated_statement = non_empty(primary(&c.statement, &lang));
-            item.concept_keywords = if c.abilities.is_empty() { None } else { Some(c.abilities.clone()) };
+            item.concept_keywords = if c.abilities.is_empty() {
+                None
+            } else {
+                Some(c.abilities.clone())
+            };
             item.list_enumeration = Some((ci + 1).to_string());
-            let c_link = ex.link(c.id, item.full_statement.clone(), item.uri.clone(), "CFItem");
+            let c_link = ex.link(
+                c.id,
+                item.full_statement.clone(),
+                item.uri.clone(),
+                "CFItem",
+            );
             ex.items.push(item);
             ex.associate("isChildOf", c_link.clone(), area_link.clone(), ci);
             for (li, l) in c.levels.iter().enumerate() {
@@ -337,7 +427,12 @@ pub fn package(f: &Framework, uris: &CaseUris, changed: OffsetDateTime) -> CfPac
                 );
                 item.list_enumeration = Some(l.level.rank().to_string());
                 item.set_level_label(l.level);
-                let l_link = ex.link(l.id, format!("{} {}", c.code, l.level.key()), item.uri.clone(), "CFItem");
+                let l_link = ex.link(
+                    l.id,
+                    format!("{} {}", c.code, l.level.key()),
+                    item.uri.clone(),
+                    "CFItem",
+                );
                 ex.items.push(item);
                 ex.associate("isChildOf", l_link, c_link.clone(), li);
             }
@@ -366,7 +461,12 @@ pub fn package(f: &Framework, uris: &CaseUris, changed: OffsetDateTime) -> CfPac
         })
         .collect();
     let definitions = json!({ "CFItemTypes": item_types });
-    CfPackage { document: doc, items: ex.items, associations: ex.associations, definitions: Some(definitions) }
+    CfPackage {
+        document: doc,
+        items: ex.items,
+        associations: ex.associations,
+        definitions: Some(definitions),
+    }
 }
 
 impl CfItem {
@@ -399,17 +499,28 @@ pub fn item(f: &Framework, id: Uuid, uris: &CaseUris, changed: OffsetDateTime) -
 // ---- import ----
 
 fn uuid_at(path: String, value: &str) -> Result<Uuid, CaseError> {
-    Uuid::parse_str(value.trim()).map_err(|_| CaseError::NotUuid { path, value: value.to_string() })
+    Uuid::parse_str(value.trim()).map_err(|_| CaseError::NotUuid {
+        path,
+        value: value.to_string(),
+    })
 }
 
 fn date_at(path: String, value: &str) -> Result<(), CaseError> {
     OffsetDateTime::parse(value, &Rfc3339)
         .map(|_| ())
-        .map_err(|_| CaseError::BadDate { path, value: value.to_string() })
+        .map_err(|_| CaseError::BadDate {
+            path,
+            value: value.to_string(),
+        })
 }
 
 /// The language map in `extensions.suyang.<key>`, or `{language: fallback}`.
-fn localized(ext: Option<&Value>, key: &str, language: &str, fallback: Option<&str>) -> LocalizedText {
+fn localized(
+    ext: Option<&Value>,
+    key: &str,
+    language: &str,
+    fallback: Option<&str>,
+) -> LocalizedText {
     let from_ext = ext
         .and_then(|e| e.get("suyang"))
         .and_then(|s| s.get(key))
@@ -450,17 +561,27 @@ pub fn import(bytes: &[u8]) -> Result<Framework, CaseError> {
 pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
     let doc = &pkg.document;
     let doc_id = uuid_at("CFDocument.identifier".into(), &doc.identifier)?;
-    date_at("CFDocument.lastChangeDateTime".into(), &doc.last_change_date_time)?;
+    date_at(
+        "CFDocument.lastChangeDateTime".into(),
+        &doc.last_change_date_time,
+    )?;
     if pkg.items.len() > crate::framework::MAX_ITEMS {
         return Err(CaseError::TooLarge(pkg.items.len()));
     }
-    let language = doc.language.clone().filter(|l| !l.trim().is_empty()).unwrap_or_else(|| "en".into());
+    let language = doc
+        .language
+        .clone()
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or_else(|| "en".into());
 
     let mut items: HashMap<Uuid, &CfItem> = HashMap::with_capacity(pkg.items.len());
     let mut order: HashMap<Uuid, usize> = HashMap::new();
     for (i, item) in pkg.items.iter().enumerate() {
         let id = uuid_at(format!("CFItems[{i}].identifier"), &item.identifier)?;
-        date_at(format!("CFItems[{i}].lastChangeDateTime"), &item.last_change_date_time)?;
+        date_at(
+            format!("CFItems[{i}].lastChangeDateTime"),
+            &item.last_change_date_time,
+        )?;
         if items.insert(id, item).is_some() || id == doc_id {
             return Err(CaseError::DuplicateItem(item.identifier.clone()));
         }
@@ -472,16 +593,28 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
     let mut digcomp_links: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (i, a) in pkg.associations.iter().enumerate() {
         uuid_at(format!("CFAssociations[{i}].identifier"), &a.identifier)?;
-        let origin = uuid_at(format!("CFAssociations[{i}].originNodeURI.identifier"), &a.origin.identifier)?;
+        let origin = uuid_at(
+            format!("CFAssociations[{i}].originNodeURI.identifier"),
+            &a.origin.identifier,
+        )?;
         match a.association_type.as_str() {
             "isChildOf" => {
-                let dest = uuid_at(format!("CFAssociations[{i}].destinationNodeURI.identifier"), &a.destination.identifier)?;
+                let dest = uuid_at(
+                    format!("CFAssociations[{i}].destinationNodeURI.identifier"),
+                    &a.destination.identifier,
+                )?;
                 for (end, node) in [("origin", origin), ("destination", dest)] {
                     if !items.contains_key(&node) && node != doc_id {
-                        return Err(CaseError::DanglingAssociation { index: i, end, identifier: node.to_string() });
+                        return Err(CaseError::DanglingAssociation {
+                            index: i,
+                            end,
+                            identifier: node.to_string(),
+                        });
                     }
                 }
-                let seq = a.sequence_number.unwrap_or(order.get(&origin).copied().unwrap_or(0) as i64);
+                let seq = a
+                    .sequence_number
+                    .unwrap_or(order.get(&origin).copied().unwrap_or(0) as i64);
                 if let Some((p, _)) = parent.insert(origin, (dest, seq))
                     && p != dest
                 {
@@ -489,8 +622,15 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
                 }
             }
             "isRelatedTo" | "exactMatchOf" => {
-                if let Some(code) = a.destination.uri.strip_prefix(&format!("{DIGCOMP_URI}#competence-")) {
-                    digcomp_links.entry(origin).or_default().push(code.to_string());
+                if let Some(code) = a
+                    .destination
+                    .uri
+                    .strip_prefix(&format!("{DIGCOMP_URI}#competence-"))
+                {
+                    digcomp_links
+                        .entry(origin)
+                        .or_default()
+                        .push(code.to_string());
                 }
             }
             _ => {}
@@ -507,10 +647,15 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
         kids.into_iter().map(|(_, _, c)| c).collect()
     };
     let is_level = |item: &CfItem| {
-        item.item_type.as_deref().is_some_and(|t| t.to_lowercase().contains("level"))
+        item.item_type
+            .as_deref()
+            .is_some_and(|t| t.to_lowercase().contains("level"))
     };
     let code_of = |item: &CfItem, fallback: String| {
-        item.human_coding_scheme.clone().filter(|c| !c.trim().is_empty()).unwrap_or(fallback)
+        item.human_coding_scheme
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or(fallback)
     };
 
     let mut areas = Vec::new();
@@ -540,13 +685,23 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
                 let level = l
                     .extensions
                     .as_ref()
-                    .and_then(|e| e.get("suyang")?.get("level")?.as_str().and_then(Level::from_key))
+                    .and_then(|e| {
+                        e.get("suyang")?
+                            .get("level")?
+                            .as_str()
+                            .and_then(Level::from_key)
+                    })
                     .or_else(|| Level::from_rank(rank))
                     .ok_or_else(|| CaseError::TooDeep(l.identifier.clone()))?;
                 levels.push(LevelDescriptor {
                     id: level_id,
                     level,
-                    text: localized(l.extensions.as_ref(), "text", &language, Some(&l.full_statement)),
+                    text: localized(
+                        l.extensions.as_ref(),
+                        "text",
+                        &language,
+                        Some(&l.full_statement),
+                    ),
                 });
             }
             levels.sort_by_key(|l| l.level);
@@ -558,8 +713,15 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
                 id: comp_id,
                 code,
                 name: localized(cext, "name", &language, Some(&c.full_statement)),
-                statement: localized(cext, "statement", &language, c.abbreviated_statement.as_deref()),
-                abilities: ext_strings(cext, "abilities").or_else(|| c.concept_keywords.clone()).unwrap_or_default(),
+                statement: localized(
+                    cext,
+                    "statement",
+                    &language,
+                    c.abbreviated_statement.as_deref(),
+                ),
+                abilities: ext_strings(cext, "abilities")
+                    .or_else(|| c.concept_keywords.clone())
+                    .unwrap_or_default(),
                 digcomp,
                 levels,
             });
@@ -576,15 +738,26 @@ pub fn from_package(pkg: &CfPackage) -> Result<Framework, CaseError> {
     let placed: HashSet<Uuid> = areas
         .iter()
         .flat_map(|a: &Area| {
-            std::iter::once(a.id).chain(a.competences.iter().flat_map(|c| std::iter::once(c.id).chain(c.levels.iter().map(|l| l.id))))
+            std::iter::once(a.id).chain(
+                a.competences
+                    .iter()
+                    .flat_map(|c| std::iter::once(c.id).chain(c.levels.iter().map(|l| l.id))),
+            )
         })
         .collect();
     if let Some(stray) = pkg.items.iter().find(|i| {
-        Uuid::parse_str(&i.identifier).is_ok_and(|id| !placed.contains(&id) && !parent.contains_key(&id))
+        Uuid::parse_str(&i.identifier)
+            .is_ok_and(|id| !placed.contains(&id) && !parent.contains_key(&id))
     }) {
         return Err(CaseError::Shape {
-            path: format!("CFItems[{}]", order[&Uuid::parse_str(&stray.identifier).unwrap_or_default()]),
-            message: format!("item {} is not connected to the framework by isChildOf", stray.identifier),
+            path: format!(
+                "CFItems[{}]",
+                order[&Uuid::parse_str(&stray.identifier).unwrap_or_default()]
+            ),
+            message: format!(
+                "item {} is not connected to the framework by isChildOf",
+                stray.identifier
+            ),
         });
     }
     let dext = doc.extensions.as_ref();
@@ -609,7 +782,11 @@ mod tests {
 
     fn export() -> (Framework, Vec<u8>) {
         let f = builtin_framework().unwrap();
-        let p = package(&f, &CaseUris::new("http://127.0.0.1:8080"), OffsetDateTime::UNIX_EPOCH);
+        let p = package(
+            &f,
+            &CaseUris::new("http://127.0.0.1:8080"),
+            OffsetDateTime::UNIX_EPOCH,
+        );
         (f, serde_json::to_vec(&p).unwrap())
     }
 
@@ -617,7 +794,10 @@ mod tests {
     fn builtin_round_trips() {
         let (f, bytes) = export();
         assert_eq!(import(&bytes).unwrap(), f);
-        let wrapped = serde_json::to_vec(&json!({ "CFPackage": serde_json::from_slice::<Value>(&bytes).unwrap() })).unwrap();
+        let wrapped = serde_json::to_vec(
+            &json!({ "CFPackage": serde_json::from_slice::<Value>(&bytes).unwrap() }),
+        )
+        .unwrap();
         assert_eq!(import(&wrapped).unwrap(), f);
     }
 
@@ -628,8 +808,20 @@ mod tests {
         assert_eq!(v["CFDocument"]["caseVersion"], "1.1");
         let n_items = v["CFItems"].as_array().unwrap().len();
         assert_eq!(n_items, 7 + 21 + 63);
-        assert!(v["CFAssociations"].as_array().unwrap().iter().all(|a| a["originNodeURI"]["uri"].is_string()));
-        let one = item(&f, f.areas[0].competences[0].id, &CaseUris::new("http://x"), OffsetDateTime::UNIX_EPOCH).unwrap();
+        assert!(
+            v["CFAssociations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["originNodeURI"]["uri"].is_string())
+        );
+        let one = item(
+            &f,
+            f.areas[0].competences[0].id,
+            &CaseUris::new("http://x"),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap();
         assert!(one.document_uri.is_some());
     }
 
@@ -645,25 +837,43 @@ mod tests {
         assert_eq!(f.competence_count(), 21);
         let (_, c) = f.competence_by_code("6.3").unwrap();
         assert_eq!(c.name.0.keys().collect::<Vec<_>>(), vec!["zh-CN"]);
-        assert!(!c.digcomp.is_empty(), "DigComp links come from associations");
+        assert!(
+            !c.digcomp.is_empty(),
+            "DigComp links come from associations"
+        );
     }
 
     #[test]
     fn errors_name_the_place() {
         assert!(matches!(import(b"{"), Err(CaseError::Shape { .. })));
         let e = import(br#"{"CFDocument":{"identifier":"x","uri":"u","creator":"c","title":"t","lastChangeDateTime":"2024-01-01T00:00:00Z"}}"#).unwrap_err();
-        assert_eq!(e, CaseError::NotUuid { path: "CFDocument.identifier".into(), value: "x".into() });
+        assert_eq!(
+            e,
+            CaseError::NotUuid {
+                path: "CFDocument.identifier".into(),
+                value: "x".into()
+            }
+        );
         let e = import(br#"{"CFDocument":{"identifier":"x"}}"#).unwrap_err();
         assert!(e.to_string().contains("CFDocument"), "{e}");
         let (_, bytes) = export();
         let mut v: Value = serde_json::from_slice(&bytes).unwrap();
         v["CFAssociations"][0]["destinationNodeURI"]["identifier"] = json!(Uuid::nil().to_string());
-        assert!(matches!(import(&serde_json::to_vec(&v).unwrap()), Err(CaseError::DanglingAssociation { .. })));
+        assert!(matches!(
+            import(&serde_json::to_vec(&v).unwrap()),
+            Err(CaseError::DanglingAssociation { .. })
+        ));
         let mut v: Value = serde_json::from_slice(&bytes).unwrap();
         v["CFItems"][3]["identifier"] = v["CFItems"][2]["identifier"].clone();
-        assert!(matches!(import(&serde_json::to_vec(&v).unwrap()), Err(CaseError::DuplicateItem(_))));
+        assert!(matches!(
+            import(&serde_json::to_vec(&v).unwrap()),
+            Err(CaseError::DuplicateItem(_))
+        ));
         let empty = br#"{"CFDocument":{"identifier":"6c1f4a2e-9b7d-5e08-a3c4-1d2f8e6b7a90","uri":"u","creator":"c","title":"t","lastChangeDateTime":"2024-01-01T00:00:00Z"}}"#;
-        assert_eq!(import(empty), Err(CaseError::Invalid(FrameworkError::NoAreas)));
+        assert_eq!(
+            import(empty),
+            Err(CaseError::Invalid(FrameworkError::NoAreas))
+        );
     }
 
     proptest::proptest! {

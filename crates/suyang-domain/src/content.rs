@@ -78,10 +78,11 @@ struct CompetenceFile {
 /// The built-in framework "全民数字素养与技能框架".
 pub fn builtin_framework() -> Result<Framework, ContentError> {
     let file = "framework/suyang.toml";
-    let parsed: FrameworkFile = toml::from_str(&text_of(file)?).map_err(|e| ContentError::Parse {
-        file: file.into(),
-        message: e.to_string(),
-    })?;
+    let parsed: FrameworkFile =
+        toml::from_str(&text_of(file)?).map_err(|e| ContentError::Parse {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
     let root = "framework/national";
     let mut areas = Vec::with_capacity(parsed.area.len());
     for a in parsed.area {
@@ -140,8 +141,8 @@ pub fn builtin_lessons() -> Result<Vec<Lesson>, ContentError> {
     files.sort();
     let mut lessons = Vec::with_capacity(files.len());
     for f in files {
-        let lesson = Lesson::from_toml(&text_of(&f)?)
-            .map_err(|e| ContentError::Lesson(f.to_string(), e))?;
+        let lesson =
+            Lesson::from_toml(&text_of(&f)?).map_err(|e| ContentError::Lesson(f.to_string(), e))?;
         lessons.push(lesson);
     }
     Ok(lessons)
@@ -207,7 +208,9 @@ mod tests {
         let lessons = builtin_lessons().expect("lessons parse");
         for (_, c) in f.competences() {
             assert!(
-                lessons.iter().any(|l| l.competence == c.code && l.level == Level::Basic),
+                lessons
+                    .iter()
+                    .any(|l| l.competence == c.code && l.level == Level::Basic),
                 "competence {} has a basic lesson",
                 c.code
             );

@@ -70,9 +70,13 @@ impl ActivityKind {
     }
 
     pub fn from_key(key: &str) -> Option<ActivityKind> {
-        [ActivityKind::Platform, ActivityKind::SelfAssessment, ActivityKind::Lesson]
-            .into_iter()
-            .find(|k| k.key() == key)
+        [
+            ActivityKind::Platform,
+            ActivityKind::SelfAssessment,
+            ActivityKind::Lesson,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
     }
 }
 
@@ -101,7 +105,9 @@ const RATINGS_EXTENSION: &str = "/xapi/extensions/self-ratings";
 
 impl Iris {
     pub fn new(public_url: &str) -> Iris {
-        Iris { base: public_url.trim_end_matches('/').to_string() }
+        Iris {
+            base: public_url.trim_end_matches('/').to_string(),
+        }
     }
     pub fn platform(&self) -> String {
         format!("{}/", self.base)
@@ -118,7 +124,14 @@ impl Iris {
 }
 
 impl LearningEvent {
-    fn new(user_id: Uuid, org_id: Uuid, verb: Verb, object_id: String, kind: ActivityKind, now: OffsetDateTime) -> Self {
+    fn new(
+        user_id: Uuid,
+        org_id: Uuid,
+        verb: Verb,
+        object_id: String,
+        kind: ActivityKind,
+        now: OffsetDateTime,
+    ) -> Self {
         LearningEvent {
             id: Uuid::now_v7(),
             user_id,
@@ -132,7 +145,14 @@ impl LearningEvent {
     }
 
     pub fn registered(iris: &Iris, user_id: Uuid, org_id: Uuid, now: OffsetDateTime) -> Self {
-        Self::new(user_id, org_id, Verb::Registered, iris.platform(), ActivityKind::Platform, now)
+        Self::new(
+            user_id,
+            org_id,
+            Verb::Registered,
+            iris.platform(),
+            ActivityKind::Platform,
+            now,
+        )
     }
 
     pub fn self_assessed(
@@ -144,7 +164,12 @@ impl LearningEvent {
         now: OffsetDateTime,
     ) -> Self {
         let n = assessment.ratings.len().max(1) as f64;
-        let raw = assessment.ratings.values().map(|r| f64::from(r.value())).sum::<f64>() / n;
+        let raw = assessment
+            .ratings
+            .values()
+            .map(|r| f64::from(r.value()))
+            .sum::<f64>()
+            / n;
         let mut event = Self::new(
             user_id,
             org_id,
@@ -162,8 +187,22 @@ impl LearningEvent {
         event
     }
 
-    pub fn lesson(iris: &Iris, verb: Verb, user_id: Uuid, org_id: Uuid, slug: &str, now: OffsetDateTime) -> Self {
-        let mut event = Self::new(user_id, org_id, verb, iris.lesson(slug), ActivityKind::Lesson, now);
+    pub fn lesson(
+        iris: &Iris,
+        verb: Verb,
+        user_id: Uuid,
+        org_id: Uuid,
+        slug: &str,
+        now: OffsetDateTime,
+    ) -> Self {
+        let mut event = Self::new(
+            user_id,
+            org_id,
+            verb,
+            iris.lesson(slug),
+            ActivityKind::Lesson,
+            now,
+        );
         if verb == Verb::Completed {
             event.result = Some(json!({ "completion": true }));
         }
@@ -173,7 +212,9 @@ impl LearningEvent {
     /// The ratings a self-assessment event carries, whatever base URL it was written under.
     pub fn ratings(&self) -> Option<BTreeMap<String, Rating>> {
         let extensions = self.result.as_ref()?.get("extensions")?.as_object()?;
-        let (_, value) = extensions.iter().find(|(k, _)| k.ends_with(RATINGS_EXTENSION))?;
+        let (_, value) = extensions
+            .iter()
+            .find(|(k, _)| k.ends_with(RATINGS_EXTENSION))?;
         serde_json::from_value(value.clone()).ok()
     }
 
@@ -182,7 +223,9 @@ impl LearningEvent {
         if self.object_kind != ActivityKind::Lesson {
             return None;
         }
-        self.object_id.rsplit_once("/activities/lessons/").map(|(_, s)| s)
+        self.object_id
+            .rsplit_once("/activities/lessons/")
+            .map(|(_, s)| s)
     }
 }
 
@@ -194,14 +237,34 @@ mod tests {
     #[test]
     fn self_assessment_round_trips_through_result() {
         let f = builtin_framework().unwrap();
-        let ratings: BTreeMap<_, _> = f.competences().map(|(_, c)| (c.code.clone(), Rating::new(2).unwrap())).collect();
+        let ratings: BTreeMap<_, _> = f
+            .competences()
+            .map(|(_, c)| (c.code.clone(), Rating::new(2).unwrap()))
+            .collect();
         let a = SelfAssessment::new(&f, ratings.clone()).unwrap();
         let iris = Iris::new("http://127.0.0.1:8080/");
-        let e = LearningEvent::self_assessed(&iris, Uuid::nil(), Uuid::nil(), f.id, &a, OffsetDateTime::UNIX_EPOCH);
+        let e = LearningEvent::self_assessed(
+            &iris,
+            Uuid::nil(),
+            Uuid::nil(),
+            f.id,
+            &a,
+            OffsetDateTime::UNIX_EPOCH,
+        );
         assert_eq!(e.ratings(), Some(ratings));
         assert_eq!(e.result.as_ref().unwrap()["score"]["raw"], 2.0);
-        let l = LearningEvent::lesson(&iris, Verb::Completed, Uuid::nil(), Uuid::nil(), "stop-fraud", OffsetDateTime::UNIX_EPOCH);
+        let l = LearningEvent::lesson(
+            &iris,
+            Verb::Completed,
+            Uuid::nil(),
+            Uuid::nil(),
+            "stop-fraud",
+            OffsetDateTime::UNIX_EPOCH,
+        );
         assert_eq!(l.lesson_slug(), Some("stop-fraud"));
-        assert_eq!(l.object_id, "http://127.0.0.1:8080/activities/lessons/stop-fraud");
+        assert_eq!(
+            l.object_id,
+            "http://127.0.0.1:8080/activities/lessons/stop-fraud"
+        );
     }
 }

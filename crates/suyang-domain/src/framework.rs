@@ -177,7 +177,13 @@ impl Framework {
         let items: usize = self
             .areas
             .iter()
-            .map(|a| 1 + a.competences.iter().map(|c| 1 + c.levels.len()).sum::<usize>())
+            .map(|a| {
+                1 + a
+                    .competences
+                    .iter()
+                    .map(|c| 1 + c.levels.len())
+                    .sum::<usize>()
+            })
             .sum();
         if items > MAX_ITEMS {
             return Err(FrameworkError::TooLarge(items));
@@ -221,7 +227,10 @@ impl Framework {
                     unique(l.id)?;
                     let slot = &mut seen[usize::from(l.level.rank() - 1)];
                     if *slot {
-                        return Err(FrameworkError::DuplicateLevel(c.code.clone(), l.level.key()));
+                        return Err(FrameworkError::DuplicateLevel(
+                            c.code.clone(),
+                            l.level.key(),
+                        ));
                     }
                     *slot = true;
                 }

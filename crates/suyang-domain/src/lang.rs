@@ -105,8 +105,14 @@ mod tests {
 
     #[test]
     fn negotiates_by_quality_then_order() {
-        assert_eq!(Locale::negotiate("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::negotiate("fr, ug;q=0.5, zh;q=0.7"), Some(Locale::ZhCn));
+        assert_eq!(
+            Locale::negotiate("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::negotiate("fr, ug;q=0.5, zh;q=0.7"),
+            Some(Locale::ZhCn)
+        );
         assert_eq!(Locale::negotiate("ug-Arab-CN"), Some(Locale::Ug));
         assert_eq!(Locale::negotiate("fr-FR, de"), None);
         assert_eq!(Locale::negotiate("en;q=0, zh;q=0.1"), Some(Locale::ZhCn));

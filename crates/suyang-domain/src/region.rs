@@ -61,7 +61,15 @@ impl Regions {
         let mut by_code = BTreeMap::new();
         for (code, name) in rows(provinces) {
             let code = RegionCode(code * 10_000);
-            by_code.insert(code, Region { code, full_name: name.clone(), name, depth: 1 });
+            by_code.insert(
+                code,
+                Region {
+                    code,
+                    full_name: name.clone(),
+                    name,
+                    depth: 1,
+                },
+            );
         }
         for (code, name) in rows(cities) {
             let code = RegionCode(code * 100);
@@ -70,18 +78,33 @@ impl Regions {
                 Some(p) => format!("{p} {name}"),
                 None => name.clone(),
             };
-            by_code.insert(code, Region { code, name, full_name, depth: 2 });
+            by_code.insert(
+                code,
+                Region {
+                    code,
+                    name,
+                    full_name,
+                    depth: 2,
+                },
+            );
         }
         for (code, name) in rows(counties) {
             let code = RegionCode(code);
-            let parent = by_code.get(&RegionCode(code.0 / 100 * 100)).map(|p| p.full_name.clone());
+            let parent = by_code
+                .get(&RegionCode(code.0 / 100 * 100))
+                .map(|p| p.full_name.clone());
             let full_name = match parent {
                 Some(p) => format!("{p} {name}"),
                 None => name.clone(),
             };
             // A few prefecture-level cities without counties (东莞, 中山, 儋州) list themselves
             // again as a county; keep them as prefectures.
-            by_code.entry(code).or_insert(Region { code, name, full_name, depth: 3 });
+            by_code.entry(code).or_insert(Region {
+                code,
+                name,
+                full_name,
+                depth: 3,
+            });
         }
         Regions { by_code }
     }
@@ -107,7 +130,9 @@ impl Regions {
     /// Provinces and prefectures: the choices offered for statistics (coarse on purpose).
     /// Placeholder groupings such as 市辖区 are left out: their province is the choice.
     pub fn choices(&self) -> impl Iterator<Item = &Region> {
-        self.by_code.values().filter(|r| r.depth <= 2 && !r.name.contains("辖"))
+        self.by_code
+            .values()
+            .filter(|r| r.depth <= 2 && !r.name.contains("辖"))
     }
 
     pub fn len(&self) -> usize {
@@ -135,7 +160,11 @@ mod tests {
         assert_eq!(r.len(), 31 + 342 + 2978 - 3);
         assert!(r.choices().filter(|x| x.depth == 2).count() > 320);
         assert!(r.choices().all(|x| !x.full_name.contains("市辖区")));
-        assert_eq!(r.get(r.parse("441900").unwrap()).unwrap().depth, 2, "东莞 stays a prefecture");
+        assert_eq!(
+            r.get(r.parse("441900").unwrap()).unwrap().depth,
+            2,
+            "东莞 stays a prefecture"
+        );
         let code = r.parse("330100").unwrap();
         assert_eq!(r.get(code).unwrap().full_name, "浙江省 杭州市");
         assert_eq!(r.parse("110101").unwrap().province().to_string(), "110000");
@@ -146,7 +175,10 @@ mod tests {
         let r = table();
         assert_eq!(r.parse("12345"), Err(RegionError::Format));
         assert_eq!(r.parse("abcdef"), Err(RegionError::Format));
-        assert_eq!(r.parse("990000"), Err(RegionError::Unknown("990000".into())));
+        assert_eq!(
+            r.parse("990000"),
+            Err(RegionError::Unknown("990000".into()))
+        );
     }
 
     proptest::proptest! {

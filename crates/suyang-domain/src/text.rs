@@ -58,7 +58,9 @@ mod tests {
 
     #[test]
     fn falls_back_along_the_chain() {
-        let t = LocalizedText::new().with("zh-CN", "你好").with("en", "Hello");
+        let t = LocalizedText::new()
+            .with("zh-CN", "你好")
+            .with("en", "Hello");
         assert_eq!(t.get(Locale::Ug), "你好");
         assert_eq!(t.resolve(Locale::Ug).0, "zh-CN");
         assert_eq!(t.get(Locale::En), "Hello");

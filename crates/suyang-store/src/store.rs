@@ -2,7 +2,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::types::Json;
 use suyang_domain::account::{ElderMode, Role};
 use suyang_domain::event::{ActivityKind, LearningEvent, Verb};
@@ -97,13 +99,17 @@ struct EventRow {
 
 impl EventRow {
     fn into_event(self) -> Result<LearningEvent, StoreError> {
-        let corrupt = |m: &str| StoreError::Corrupt { what: "learning event", message: m.to_string() };
+        let corrupt = |m: &str| StoreError::Corrupt {
+            what: "learning event",
+            message: m.to_string(),
+        };
         Ok(LearningEvent {
             id: self.id,
             user_id: self.user_id,
             org_id: self.org_id,
             verb: Verb::from_iri(&self.verb).ok_or_else(|| corrupt(&self.verb))?,
-            object_kind: ActivityKind::from_key(&self.object_kind).ok_or_else(|| corrupt(&self.object_kind))?,
+            object_kind: ActivityKind::from_key(&self.object_kind)
+                .ok_or_else(|| corrupt(&self.object_kind))?,
             object_id: self.object_id,
             result: self.result.map(|j| j.0),
             timestamp: self.timestamp,
@@ -128,7 +134,8 @@ impl Store {
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
@@ -175,14 +182,23 @@ impl Store {
                 .unwrap_or_default()
         });
         let all: Vec<i64> = match &self.backend {
-            Backend::Sqlite(_) => sqlx::migrate!("./migrations/sqlite").iter().map(|m| m.version).collect(),
-            Backend::Postgres(_) => sqlx::migrate!("./migrations/postgres").iter().map(|m| m.version).collect(),
+            Backend::Sqlite(_) => sqlx::migrate!("./migrations/sqlite")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
+            Backend::Postgres(_) => sqlx::migrate!("./migrations/postgres")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
         };
         Ok(all.iter().filter(|v| !applied.contains(v)).count())
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {
-        with_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -194,10 +210,16 @@ impl Store {
     pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(pool) => {
-                sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await.map(|r| r.rows_affected())?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(pool)
+                    .await
+                    .map(|r| r.rows_affected())?;
                 Ok(())
             }
-            Backend::Postgres(_) => Err(StoreError::UnsupportedUrl("backup of PostgreSQL: use pg_dump".into())),
+            Backend::Postgres(_) => Err(StoreError::UnsupportedUrl(
+                "backup of PostgreSQL: use pg_dump".into(),
+            )),
         }
     }
 
@@ -207,32 +229,55 @@ impl Store {
     /// share a database thereby agree on one value (e.g. the signing secret).
     pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
         with_pool!(self, |pool| {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-                .bind(key)
-                .bind(value)
-                .execute(pool)
-                .await.map(|r| r.rows_affected())?;
-            Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(pool).await?)
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())?;
+            Ok(
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(pool)
+                    .await?,
+            )
         })
     }
 
     // ---- organisations ----
 
-    pub async fn ensure_organisation(&self, slug: &str, name: &str, now: OffsetDateTime) -> Result<Organisation, StoreError> {
-        let (id, slug, name, created_at): (Uuid, String, String, OffsetDateTime) = with_pool!(self, |pool| {
-            sqlx::query("INSERT INTO organisations (id, slug, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING")
+    pub async fn ensure_organisation(
+        &self,
+        slug: &str,
+        name: &str,
+        now: OffsetDateTime,
+    ) -> Result<Organisation, StoreError> {
+        let (id, slug, name, created_at): (Uuid, String, String, OffsetDateTime) = with_pool!(
+            self,
+            |pool| {
+                sqlx::query("INSERT INTO organisations (id, slug, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING")
                 .bind(Uuid::now_v7())
                 .bind(slug)
                 .bind(name)
                 .bind(utc(now))
                 .execute(pool)
                 .await.map(|r| r.rows_affected())?;
-            sqlx::query_as("SELECT id, slug, name, created_at FROM organisations WHERE slug = $1")
+                sqlx::query_as(
+                    "SELECT id, slug, name, created_at FROM organisations WHERE slug = $1",
+                )
                 .bind(slug)
                 .fetch_one(pool)
                 .await?
-        });
-        Ok(Organisation { id, slug, name, created_at })
+            }
+        );
+        Ok(Organisation {
+            id,
+            slug,
+            name,
+            created_at,
+        })
     }
 
     // ---- users ----
@@ -257,34 +302,56 @@ impl Store {
             .await.map(|r| r.rows_affected())
         })
         .map_err(|e| StoreError::from_insert(e, "login"))?;
-        self.user_by_id(id).await?.ok_or(StoreError::NotFound("user"))
+        self.user_by_id(id)
+            .await?
+            .ok_or(StoreError::NotFound("user"))
     }
 
     pub async fn user_by_id(&self, id: Uuid) -> Result<Option<User>, StoreError> {
         let sql = select_users!("users u WHERE u.id = $1");
-        let row: Option<UserRow> =
-            with_pool!(self, |pool| sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
+        let row: Option<UserRow> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
         row.map(UserRow::into_user).transpose()
     }
 
     pub async fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError> {
         let sql = select_users!("users u WHERE u.login = $1");
-        let row: Option<UserRow> =
-            with_pool!(self, |pool| sqlx::query_as(sql).bind(login).fetch_optional(pool).await)?;
+        let row: Option<UserRow> = with_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(login)
+            .fetch_optional(pool)
+            .await)?;
         row.map(UserRow::into_user).transpose()
     }
 
     /// Users in creation order, optionally of one organisation.
-    pub async fn list_users(&self, org: Option<Uuid>, limit: i64, offset: i64) -> Result<Vec<User>, StoreError> {
-        let sql = select_users!("users u WHERE ($1 IS NULL OR u.org_id = $1) ORDER BY u.created_at, u.id LIMIT $2 OFFSET $3");
+    pub async fn list_users(
+        &self,
+        org: Option<Uuid>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<User>, StoreError> {
+        let sql = select_users!(
+            "users u WHERE ($1 IS NULL OR u.org_id = $1) ORDER BY u.created_at, u.id LIMIT $2 OFFSET $3"
+        );
         let rows: Vec<UserRow> = with_pool!(self, |pool| {
-            sqlx::query_as(sql).bind(org).bind(limit).bind(offset).fetch_all(pool).await
+            sqlx::query_as(sql)
+                .bind(org)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await
         })?;
         rows.into_iter().map(UserRow::into_user).collect()
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(with_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
+        Ok(with_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users"
+        )
+        .fetch_one(pool)
+        .await)?)
     }
 
     pub async fn update_user_profile(
@@ -305,23 +372,43 @@ impl Store {
                 .execute(pool)
                 .await.map(|r| r.rows_affected())
         })?;
-        if done == 0 { Err(StoreError::NotFound("user")) } else { Ok(()) }
+        if done == 0 {
+            Err(StoreError::NotFound("user"))
+        } else {
+            Ok(())
+        }
     }
 
-    pub async fn set_role(&self, id: Uuid, role: Role, now: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn set_role(
+        &self,
+        id: Uuid,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let done = with_pool!(self, |pool| {
             sqlx::query("UPDATE users SET role = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(role.key())
                 .bind(utc(now))
                 .execute(pool)
-                .await.map(|r| r.rows_affected())
+                .await
+                .map(|r| r.rows_affected())
         })?;
-        if done == 0 { Err(StoreError::NotFound("user")) } else { Ok(()) }
+        if done == 0 {
+            Err(StoreError::NotFound("user"))
+        } else {
+            Ok(())
+        }
     }
 
     /// Replaces the password hash and ends every session of the user but `keep`.
-    pub async fn set_password(&self, id: Uuid, hash: &str, keep: Option<&[u8]>, now: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        keep: Option<&[u8]>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
@@ -330,11 +417,13 @@ impl Store {
                 .bind(utc(now))
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
-                .bind(id)
-                .bind(keep)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)",
+            )
+            .bind(id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await
         })?;
         Ok(())
@@ -344,19 +433,40 @@ impl Store {
     pub async fn delete_user(&self, id: Uuid) -> Result<(), StoreError> {
         let done = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM learning_events WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM learning_events WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM users WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             tx.commit().await?;
             Ok::<_, sqlx::Error>(done)
         })?;
-        if done == 0 { Err(StoreError::NotFound("user")) } else { Ok(()) }
+        if done == 0 {
+            Err(StoreError::NotFound("user"))
+        } else {
+            Ok(())
+        }
     }
 
     // ---- statistics consent ----
 
-    pub async fn set_statistics(&self, user: &User, record: &StatisticsRecord) -> Result<(), StoreError> {
+    pub async fn set_statistics(
+        &self,
+        user: &User,
+        record: &StatisticsRecord,
+    ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO statistics_profiles (user_id, org_id, region, age_band, user_group, consented_at)
@@ -378,19 +488,35 @@ impl Store {
     /// Withdraws consent: the facts are deleted, not just hidden.
     pub async fn clear_statistics(&self, user_id: Uuid) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1").bind(user_id).execute(pool).await.map(|r| r.rows_affected())
+            sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1")
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
 
     pub async fn statistics(&self, user_id: Uuid) -> Result<Option<StatisticsRecord>, StoreError> {
-        let row: Option<(Option<String>, Option<String>, Option<String>, OffsetDateTime)> = with_pool!(self, |pool| {
+        let row: Option<(
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            OffsetDateTime,
+        )> = with_pool!(self, |pool| {
             sqlx::query_as("SELECT region, age_band, user_group, consented_at FROM statistics_profiles WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_optional(pool)
                 .await
         })?;
-        Ok(row.map(|(region, age_band, group, consented_at)| StatisticsRecord { region, age_band, group, consented_at }))
+        Ok(
+            row.map(|(region, age_band, group, consented_at)| StatisticsRecord {
+                region,
+                age_band,
+                group,
+                consented_at,
+            }),
+        )
     }
 
     // ---- sessions ----
@@ -417,10 +543,20 @@ impl Store {
     }
 
     /// The user a live session belongs to.
-    pub async fn session_user(&self, token_hash: &[u8], now: OffsetDateTime) -> Result<Option<User>, StoreError> {
-        let sql = select_users!("sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2");
+    pub async fn session_user(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        let sql = select_users!(
+            "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
         let row: Option<UserRow> = with_pool!(self, |pool| {
-            sqlx::query_as(sql).bind(token_hash).bind(utc(now)).fetch_optional(pool).await
+            sqlx::query_as(sql)
+                .bind(token_hash)
+                .bind(utc(now))
+                .fetch_optional(pool)
+                .await
         })?;
         row.map(UserRow::into_user).transpose()
     }
@@ -432,35 +568,71 @@ impl Store {
                 .fetch_all(pool)
                 .await
         })?;
-        Ok(rows.into_iter().map(|(kind, created_at, expires_at)| SessionInfo { kind, created_at, expires_at }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(kind, created_at, expires_at)| SessionInfo {
+                kind,
+                created_at,
+                expires_at,
+            })
+            .collect())
     }
 
     pub async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|r| r.rows_affected())
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
 
     /// Removes expired sessions and old login failures; returns how many sessions went.
-    pub async fn prune(&self, now: OffsetDateTime, failures_before: OffsetDateTime) -> Result<u64, StoreError> {
+    pub async fn prune(
+        &self,
+        now: OffsetDateTime,
+        failures_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
         let done = with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(utc(failures_before)).execute(pool).await.map(|r| r.rows_affected())?;
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(utc(now)).execute(pool).await.map(|r| r.rows_affected())
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(utc(failures_before))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())?;
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(utc(now))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(done)
     }
 
     // ---- login throttling ----
 
-    pub async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(utc(at)).execute(pool).await.map(|r| r.rows_affected())
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(utc(at))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
 
-    pub async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> Result<i64, StoreError> {
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
                 .bind(key)
@@ -471,14 +643,25 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        with_pool!(self, |pool| sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(pool).await.map(|r| r.rows_affected()))?;
+        with_pool!(self, |pool| sqlx::query(
+            "DELETE FROM login_failures WHERE key = $1"
+        )
+        .bind(key)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     // ---- frameworks ----
 
     /// Stores a framework; a changed framework becomes a new version, an identical one is left.
-    pub async fn save_framework(&self, f: &Framework, builtin: bool, now: OffsetDateTime) -> Result<SaveOutcome, StoreError> {
+    pub async fn save_framework(
+        &self,
+        f: &Framework,
+        builtin: bool,
+        now: OffsetDateTime,
+    ) -> Result<SaveOutcome, StoreError> {
         let now = utc(now);
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -494,12 +677,14 @@ impl Store {
                 Some((_, Json(stored))) if &stored == f => SaveOutcome::Unchanged,
                 Some((version, _)) => {
                     let next = version + 1;
-                    sqlx::query("UPDATE frameworks SET current_version = $2, updated_at = $3 WHERE id = $1")
-                        .bind(f.id)
-                        .bind(next)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE frameworks SET current_version = $2, updated_at = $3 WHERE id = $1",
+                    )
+                    .bind(f.id)
+                    .bind(next)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                     SaveOutcome::NewVersion(next)
                 }
                 None => {
@@ -545,7 +730,14 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            .map(|(Json(framework), version, builtin, updated_at)| StoredFramework { framework, version, builtin, updated_at })
+            .map(
+                |(Json(framework), version, builtin, updated_at)| StoredFramework {
+                    framework,
+                    version,
+                    builtin,
+                    updated_at,
+                },
+            )
             .collect())
     }
 
@@ -556,7 +748,14 @@ impl Store {
                 .fetch_all(pool)
                 .await
         })?;
-        Ok(rows.into_iter().map(|(version, label, created_at)| FrameworkVersion { version, label, created_at }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(version, label, created_at)| FrameworkVersion {
+                version,
+                label,
+                created_at,
+            })
+            .collect())
     }
 
     /// A number that changes whenever any framework changes: lets servers refresh caches cheaply.
@@ -571,14 +770,19 @@ impl Store {
     // ---- lessons ----
 
     /// Stores a lesson unless an identical one is there; returns whether anything changed.
-    pub async fn save_lesson(&self, lesson: &Lesson, now: OffsetDateTime) -> Result<bool, StoreError> {
+    pub async fn save_lesson(
+        &self,
+        lesson: &Lesson,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let now = utc(now);
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let current: Option<Json<Lesson>> = sqlx::query_scalar("SELECT document FROM lessons WHERE slug = $1")
-                .bind(&lesson.slug)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<Json<Lesson>> =
+                sqlx::query_scalar("SELECT document FROM lessons WHERE slug = $1")
+                    .bind(&lesson.slug)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if current.as_ref().is_some_and(|Json(l)| l == lesson) {
                 return Ok(false);
             }
@@ -600,14 +804,20 @@ impl Store {
 
     pub async fn lessons(&self) -> Result<Vec<Lesson>, StoreError> {
         let rows: Vec<Json<Lesson>> = with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT document FROM lessons ORDER BY competence, level, slug").fetch_all(pool).await
+            sqlx::query_scalar("SELECT document FROM lessons ORDER BY competence, level, slug")
+                .fetch_all(pool)
+                .await
         })?;
         Ok(rows.into_iter().map(|Json(l)| l).collect())
     }
 
     // ---- learning events ----
 
-    pub async fn append_event(&self, e: &LearningEvent, stored: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn append_event(
+        &self,
+        e: &LearningEvent,
+        stored: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO learning_events (id, org_id, user_id, verb, object_id, object_kind, result, timestamp, stored)
@@ -630,7 +840,11 @@ impl Store {
     }
 
     /// A person's events, newest first (identifiers are UUIDv7, so they sort by time).
-    pub async fn events_of(&self, user_id: Uuid, limit: i64) -> Result<Vec<LearningEvent>, StoreError> {
+    pub async fn events_of(
+        &self,
+        user_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<LearningEvent>, StoreError> {
         let rows: Vec<EventRow> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, org_id, user_id, verb, object_id, object_kind, result, timestamp FROM learning_events
@@ -645,7 +859,12 @@ impl Store {
     }
 
     /// The newest event of one verb and kind for a person.
-    pub async fn latest_event(&self, user_id: Uuid, verb: Verb, kind: ActivityKind) -> Result<Option<LearningEvent>, StoreError> {
+    pub async fn latest_event(
+        &self,
+        user_id: Uuid,
+        verb: Verb,
+        kind: ActivityKind,
+    ) -> Result<Option<LearningEvent>, StoreError> {
         let row: Option<EventRow> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, org_id, user_id, verb, object_id, object_kind, result, timestamp FROM learning_events
@@ -661,7 +880,11 @@ impl Store {
     }
 
     /// Activity IRIs a person has completed of one kind.
-    pub async fn completed_objects(&self, user_id: Uuid, kind: ActivityKind) -> Result<Vec<String>, StoreError> {
+    pub async fn completed_objects(
+        &self,
+        user_id: Uuid,
+        kind: ActivityKind,
+    ) -> Result<Vec<String>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT DISTINCT object_id FROM learning_events WHERE user_id = $1 AND verb = $2 AND object_kind = $3",
@@ -697,7 +920,16 @@ impl Store {
 
     /// The audit log, newest first.
     pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        type Row = (Uuid, Option<Uuid>, Option<Uuid>, String, String, Option<String>, Option<Json<serde_json::Value>>, OffsetDateTime);
+        type Row = (
+            Uuid,
+            Option<Uuid>,
+            Option<Uuid>,
+            String,
+            String,
+            Option<String>,
+            Option<Json<serde_json::Value>>,
+            OffsetDateTime,
+        );
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, org_id, actor_id, actor, action, target, details, at FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
@@ -709,16 +941,18 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            .map(|(id, org_id, actor_id, actor, action, target, details, at)| AuditEntry {
-                id,
-                org_id,
-                actor_id,
-                actor,
-                action,
-                target,
-                details: details.map(|j| j.0),
-                at,
-            })
+            .map(
+                |(id, org_id, actor_id, actor, action, target, details, at)| AuditEntry {
+                    id,
+                    org_id,
+                    actor_id,
+                    actor,
+                    action,
+                    target,
+                    details: details.map(|j| j.0),
+                    at,
+                },
+            )
             .collect())
     }
 }

@@ -34,7 +34,9 @@ fn replace_database(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -47,27 +49,51 @@ impl TestDb {
     /// Creates an empty database on `backend` ("sqlite" or "postgres").
     pub async fn create(backend: &str) -> Result<TestDb, StoreError> {
         if backend == "postgres" {
-            let admin = std::env::var(PG_ENV).map_err(|_| StoreError::UnsupportedUrl(PG_ENV.into()))?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            let admin =
+                std::env::var(PG_ENV).map_err(|_| StoreError::UnsupportedUrl(PG_ENV.into()))?;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
             let name = format!("suyang_t_{now}_{}", uuid::Uuid::new_v4().simple());
             let mut conn = PgConnection::connect(&admin).await?;
             // Databases left by crashed runs more than two hours ago.
-            let stale: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'suyang_t_%'")
-                .fetch_all(&mut conn)
-                .await?;
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'suyang_t_%'",
+            )
+            .fetch_all(&mut conn)
+            .await?;
             for old in stale {
-                let ts = old.split('_').nth(2).and_then(|t| t.parse::<u64>().ok()).unwrap_or(u64::MAX);
+                let ts = old
+                    .split('_')
+                    .nth(2)
+                    .and_then(|t| t.parse::<u64>().ok())
+                    .unwrap_or(u64::MAX);
                 if ts + 7200 < now {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))).execute(&mut conn).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
                 }
             }
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut conn).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut conn)
+                .await?;
             conn.close().await?;
-            Ok(TestDb { url: replace_database(&admin, &name), _dir: None, pg: Some((admin, name)) })
+            Ok(TestDb {
+                url: replace_database(&admin, &name),
+                _dir: None,
+                pg: Some((admin, name)),
+            })
         } else {
             let dir = tempfile::tempdir().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             let url = format!("sqlite:{}", dir.path().join("suyang.db").display());
-            Ok(TestDb { url, _dir: Some(dir), pg: None })
+            Ok(TestDb {
+                url,
+                _dir: Some(dir),
+                pg: None,
+            })
         }
     }
 
@@ -83,7 +109,11 @@ impl TestDb {
         if let Some((admin, name)) = &self.pg
             && let Ok(mut conn) = PgConnection::connect(admin).await
         {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).execute(&mut conn).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
         }
     }
 }
@@ -92,8 +122,17 @@ impl TestDb {
 mod tests {
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(super::replace_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(super::replace_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
-        assert_eq!(super::replace_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(
+            super::replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://h/test?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_database("postgres://h", "x"),
+            "postgres://h/x"
+        );
     }
 }

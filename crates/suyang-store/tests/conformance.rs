@@ -8,7 +8,9 @@ use suyang_domain::assessment::{Rating, SelfAssessment};
 use suyang_domain::content::{builtin_framework, builtin_lessons};
 use suyang_domain::event::{ActivityKind, Iris, LearningEvent, Verb};
 use suyang_store::testing::{TestDb, backends};
-use suyang_store::{AuditEntry, NewUser, SaveOutcome, SessionKind, StatisticsRecord, Store, StoreError};
+use suyang_store::{
+    AuditEntry, NewUser, SaveOutcome, SessionKind, StatisticsRecord, Store, StoreError,
+};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -31,7 +33,10 @@ fn now() -> OffsetDateTime {
 }
 
 async fn new_user(store: &Store, login: &str) -> suyang_store::User {
-    let org = store.ensure_organisation("default", "Default", now()).await.unwrap();
+    let org = store
+        .ensure_organisation("default", "Default", now())
+        .await
+        .unwrap();
     store
         .create_user(
             NewUser {
@@ -56,7 +61,10 @@ async fn users_are_unique_by_login_and_round_trip() {
         assert_eq!(u.display_name, "王阿姨");
         assert_eq!(u.elder_mode, ElderMode::On);
         assert_eq!(store.user_by_login("wang").await.unwrap().unwrap().id, u.id);
-        let org = store.ensure_organisation("default", "ignored", now()).await.unwrap();
+        let org = store
+            .ensure_organisation("default", "ignored", now())
+            .await
+            .unwrap();
         assert_eq!(org.id, u.org_id, "ensure_organisation is idempotent");
         let dup = store
             .create_user(
@@ -73,14 +81,36 @@ async fn users_are_unique_by_login_and_round_trip() {
             )
             .await;
         assert!(matches!(dup, Err(StoreError::Conflict("login"))));
-        store.set_role(u.id, Role::Facilitator, now()).await.unwrap();
-        store.update_user_profile(u.id, "Wang", Some("en"), ElderMode::Large, now()).await.unwrap();
+        store
+            .set_role(u.id, Role::Facilitator, now())
+            .await
+            .unwrap();
+        store
+            .update_user_profile(u.id, "Wang", Some("en"), ElderMode::Large, now())
+            .await
+            .unwrap();
         let again = store.user_by_id(u.id).await.unwrap().unwrap();
-        assert_eq!((again.role, again.display_name.as_str(), again.elder_mode), (Role::Facilitator, "Wang", ElderMode::Large));
+        assert_eq!(
+            (again.role, again.display_name.as_str(), again.elder_mode),
+            (Role::Facilitator, "Wang", ElderMode::Large)
+        );
         assert_eq!(store.count_users().await.unwrap(), 1);
-        assert_eq!(store.list_users(Some(u.org_id), 10, 0).await.unwrap().len(), 1);
-        assert_eq!(store.list_users(Some(Uuid::nil()), 10, 0).await.unwrap().len(), 0);
-        assert!(matches!(store.set_role(Uuid::nil(), Role::Learner, now()).await, Err(StoreError::NotFound(_))));
+        assert_eq!(
+            store.list_users(Some(u.org_id), 10, 0).await.unwrap().len(),
+            1
+        );
+        assert_eq!(
+            store
+                .list_users(Some(Uuid::nil()), 10, 0)
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        assert!(matches!(
+            store.set_role(Uuid::nil(), Role::Learner, now()).await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }
@@ -90,14 +120,52 @@ async fn sessions_expire_and_end_with_password_change() {
     on_each_backend(|store| async move {
         let u = new_user(&store, "li").await;
         let t = now();
-        store.create_session(b"live-one", u.id, SessionKind::Web, t, t + Duration::hours(1)).await.unwrap();
-        store.create_session(b"live-two", u.id, SessionKind::Api, t, t + Duration::hours(1)).await.unwrap();
-        store.create_session(b"expired", u.id, SessionKind::Web, t - Duration::hours(2), t - Duration::hours(1)).await.unwrap();
-        assert_eq!(store.session_user(b"live-one", t).await.unwrap().unwrap().id, u.id);
+        store
+            .create_session(
+                b"live-one",
+                u.id,
+                SessionKind::Web,
+                t,
+                t + Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        store
+            .create_session(
+                b"live-two",
+                u.id,
+                SessionKind::Api,
+                t,
+                t + Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        store
+            .create_session(
+                b"expired",
+                u.id,
+                SessionKind::Web,
+                t - Duration::hours(2),
+                t - Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .session_user(b"live-one", t)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            u.id
+        );
         assert!(store.session_user(b"expired", t).await.unwrap().is_none());
         assert!(store.session_user(b"unknown", t).await.unwrap().is_none());
         assert_eq!(store.prune(t, t - Duration::days(1)).await.unwrap(), 1);
-        store.set_password(u.id, "new-hash", Some(b"live-one"), t).await.unwrap();
+        store
+            .set_password(u.id, "new-hash", Some(b"live-one"), t)
+            .await
+            .unwrap();
         assert!(store.session_user(b"live-one", t).await.unwrap().is_some());
         assert!(store.session_user(b"live-two", t).await.unwrap().is_none());
         store.delete_session(b"live-one").await.unwrap();
@@ -111,11 +179,26 @@ async fn login_failures_count_in_a_window() {
     on_each_backend(|store| async move {
         let t = now();
         for i in 0..3 {
-            store.record_login_failure("login:wang", t - Duration::minutes(i * 10)).await.unwrap();
+            store
+                .record_login_failure("login:wang", t - Duration::minutes(i * 10))
+                .await
+                .unwrap();
         }
-        assert_eq!(store.login_failures_since("login:wang", t - Duration::minutes(15)).await.unwrap(), 2);
+        assert_eq!(
+            store
+                .login_failures_since("login:wang", t - Duration::minutes(15))
+                .await
+                .unwrap(),
+            2
+        );
         store.clear_login_failures("login:wang").await.unwrap();
-        assert_eq!(store.login_failures_since("login:wang", t - Duration::hours(1)).await.unwrap(), 0);
+        assert_eq!(
+            store
+                .login_failures_since("login:wang", t - Duration::hours(1))
+                .await
+                .unwrap(),
+            0
+        );
     })
     .await;
 }
@@ -124,19 +207,34 @@ async fn login_failures_count_in_a_window() {
 async fn frameworks_are_versioned_and_saving_is_idempotent() {
     on_each_backend(|store| async move {
         let mut f = builtin_framework().unwrap();
-        assert_eq!(store.save_framework(&f, true, now()).await.unwrap(), SaveOutcome::Created);
+        assert_eq!(
+            store.save_framework(&f, true, now()).await.unwrap(),
+            SaveOutcome::Created
+        );
         let rev = store.frameworks_revision().await.unwrap();
-        assert_eq!(store.save_framework(&f, true, now()).await.unwrap(), SaveOutcome::Unchanged);
+        assert_eq!(
+            store.save_framework(&f, true, now()).await.unwrap(),
+            SaveOutcome::Unchanged
+        );
         assert_eq!(store.frameworks_revision().await.unwrap(), rev);
         f.version = "1.1".into();
-        assert_eq!(store.save_framework(&f, true, now()).await.unwrap(), SaveOutcome::NewVersion(2));
+        assert_eq!(
+            store.save_framework(&f, true, now()).await.unwrap(),
+            SaveOutcome::NewVersion(2)
+        );
         assert_ne!(store.frameworks_revision().await.unwrap(), rev);
         let all = store.frameworks().await.unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].framework, f);
         assert_eq!(all[0].version, 2);
         let versions = store.framework_versions(f.id).await.unwrap();
-        assert_eq!(versions.iter().map(|v| v.label.as_str()).collect::<Vec<_>>(), ["1.0", "1.1"]);
+        assert_eq!(
+            versions
+                .iter()
+                .map(|v| v.label.as_str())
+                .collect::<Vec<_>>(),
+            ["1.0", "1.1"]
+        );
     })
     .await;
 }
@@ -149,7 +247,10 @@ async fn lessons_load_once() {
             assert!(store.save_lesson(l, now()).await.unwrap());
         }
         for l in &lessons {
-            assert!(!store.save_lesson(l, now()).await.unwrap(), "unchanged lesson is left alone");
+            assert!(
+                !store.save_lesson(l, now()).await.unwrap(),
+                "unchanged lesson is left alone"
+            );
         }
         assert_eq!(store.lessons().await.unwrap().len(), lessons.len());
     })
@@ -163,22 +264,70 @@ async fn events_statistics_audit_and_deletion() {
         let other = new_user(&store, "qian").await;
         let f = builtin_framework().unwrap();
         let iris = Iris::new("http://127.0.0.1:8080");
-        let ratings: BTreeMap<_, _> = f.competences().map(|(_, c)| (c.code.clone(), Rating::new(3).unwrap())).collect();
+        let ratings: BTreeMap<_, _> = f
+            .competences()
+            .map(|(_, c)| (c.code.clone(), Rating::new(3).unwrap()))
+            .collect();
         let a = SelfAssessment::new(&f, ratings.clone()).unwrap();
         let t = now();
-        store.append_event(&LearningEvent::registered(&iris, u.id, u.org_id, t), t).await.unwrap();
-        store.append_event(&LearningEvent::self_assessed(&iris, u.id, u.org_id, f.id, &a, t), t).await.unwrap();
-        store.append_event(&LearningEvent::lesson(&iris, Verb::Completed, u.id, u.org_id, "stop-fraud", t), t).await.unwrap();
-        store.append_event(&LearningEvent::lesson(&iris, Verb::Completed, other.id, other.org_id, "other", t), t).await.unwrap();
+        store
+            .append_event(&LearningEvent::registered(&iris, u.id, u.org_id, t), t)
+            .await
+            .unwrap();
+        store
+            .append_event(
+                &LearningEvent::self_assessed(&iris, u.id, u.org_id, f.id, &a, t),
+                t,
+            )
+            .await
+            .unwrap();
+        store
+            .append_event(
+                &LearningEvent::lesson(&iris, Verb::Completed, u.id, u.org_id, "stop-fraud", t),
+                t,
+            )
+            .await
+            .unwrap();
+        store
+            .append_event(
+                &LearningEvent::lesson(&iris, Verb::Completed, other.id, other.org_id, "other", t),
+                t,
+            )
+            .await
+            .unwrap();
 
-        let latest = store.latest_event(u.id, Verb::Completed, ActivityKind::SelfAssessment).await.unwrap().unwrap();
+        let latest = store
+            .latest_event(u.id, Verb::Completed, ActivityKind::SelfAssessment)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(latest.ratings(), Some(ratings));
         assert_eq!(store.events_of(u.id, 10).await.unwrap().len(), 3);
-        assert_eq!(store.completed_objects(u.id, ActivityKind::Lesson).await.unwrap(), vec![iris.lesson("stop-fraud")]);
+        assert_eq!(
+            store
+                .completed_objects(u.id, ActivityKind::Lesson)
+                .await
+                .unwrap(),
+            vec![iris.lesson("stop-fraud")]
+        );
 
-        let record = StatisticsRecord { region: Some("330100".into()), age_band: Some("60-69".into()), group: Some("elder".into()), consented_at: t };
+        let record = StatisticsRecord {
+            region: Some("330100".into()),
+            age_band: Some("60-69".into()),
+            group: Some("elder".into()),
+            consented_at: t,
+        };
         store.set_statistics(&u, &record).await.unwrap();
-        assert_eq!(store.statistics(u.id).await.unwrap().unwrap().region.as_deref(), Some("330100"));
+        assert_eq!(
+            store
+                .statistics(u.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .region
+                .as_deref(),
+            Some("330100")
+        );
         store.clear_statistics(u.id).await.unwrap();
         assert!(store.statistics(u.id).await.unwrap().is_none());
         store.set_statistics(&u, &record).await.unwrap();
@@ -196,16 +345,29 @@ async fn events_statistics_audit_and_deletion() {
             })
             .await
             .unwrap();
-        assert_eq!(store.audit_log(10, 0).await.unwrap()[0].action, "user.grant");
+        assert_eq!(
+            store.audit_log(10, 0).await.unwrap()[0].action,
+            "user.grant"
+        );
 
-        store.create_session(b"s", u.id, SessionKind::Web, t, t + Duration::hours(1)).await.unwrap();
+        store
+            .create_session(b"s", u.id, SessionKind::Web, t, t + Duration::hours(1))
+            .await
+            .unwrap();
         store.delete_user(u.id).await.unwrap();
         assert!(store.user_by_id(u.id).await.unwrap().is_none());
         assert!(store.events_of(u.id, 10).await.unwrap().is_empty());
         assert!(store.statistics(u.id).await.unwrap().is_none());
         assert!(store.session_user(b"s", t).await.unwrap().is_none());
-        assert_eq!(store.events_of(other.id, 10).await.unwrap().len(), 1, "others' data stays");
-        assert!(matches!(store.delete_user(u.id).await, Err(StoreError::NotFound(_))));
+        assert_eq!(
+            store.events_of(other.id, 10).await.unwrap().len(),
+            1,
+            "others' data stays"
+        );
+        assert!(matches!(
+            store.delete_user(u.id).await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }
@@ -222,5 +384,8 @@ async fn settings_keep_the_first_value() {
 
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
-    assert!(matches!(Store::connect("mysql://x", 1).await, Err(StoreError::UnsupportedUrl(_))));
+    assert!(matches!(
+        Store::connect("mysql://x", 1).await,
+        Err(StoreError::UnsupportedUrl(_))
+    ));
 }

@@ -14,7 +14,11 @@ use crate::state::AppState;
 const CSS: &str = include_str!("../static/site.css");
 
 pub static CSS_VERSION: LazyLock<String> = LazyLock::new(|| {
-    Sha256::digest(CSS.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(CSS.as_bytes())
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 });
 
 pub fn routes() -> Router<AppState> {
@@ -24,7 +28,13 @@ pub fn routes() -> Router<AppState> {
 async fn css() -> Response {
     let mut response = CSS.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     response
 }

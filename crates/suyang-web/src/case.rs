@@ -37,11 +37,21 @@ fn status(code: StatusCode, minor: &str, description: &str) -> Response {
 }
 
 fn parse(id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| status(StatusCode::BAD_REQUEST, "invalid_uuid", "the identifier is not a UUID"))
+    Uuid::parse_str(id).map_err(|_| {
+        status(
+            StatusCode::BAD_REQUEST,
+            "invalid_uuid",
+            "the identifier is not a UUID",
+        )
+    })
 }
 
 fn unknown() -> Response {
-    status(StatusCode::NOT_FOUND, "unknownobject", "no object has this identifier")
+    status(
+        StatusCode::NOT_FOUND,
+        "unknownobject",
+        "no object has this identifier",
+    )
 }
 
 fn uris(state: &AppState) -> CaseUris {
@@ -51,7 +61,11 @@ fn uris(state: &AppState) -> CaseUris {
 async fn documents(State(state): State<AppState>) -> Response {
     let catalog = state.catalog();
     let uris = uris(&state);
-    let docs: Vec<_> = catalog.frameworks.iter().map(|f| case::document(&f.framework, &uris, f.updated_at)).collect();
+    let docs: Vec<_> = catalog
+        .frameworks
+        .iter()
+        .map(|f| case::document(&f.framework, &uris, f.updated_at))
+        .collect();
     Json(json!({ "CFDocuments": docs })).into_response()
 }
 
@@ -62,7 +76,10 @@ async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Resp
     };
     let catalog = state.catalog();
     match catalog.framework(id) {
-        Some(f) => Json(json!({ "CFDocument": case::document(&f.framework, &uris(&state), f.updated_at) })).into_response(),
+        Some(f) => {
+            Json(json!({ "CFDocument": case::document(&f.framework, &uris(&state), f.updated_at) }))
+                .into_response()
+        }
         None => unknown(),
     }
 }
@@ -74,7 +91,10 @@ async fn package(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     };
     let catalog = state.catalog();
     match catalog.framework(id) {
-        Some(f) => Json(json!({ "CFPackage": case::package(&f.framework, &uris(&state), f.updated_at) })).into_response(),
+        Some(f) => {
+            Json(json!({ "CFPackage": case::package(&f.framework, &uris(&state), f.updated_at) }))
+                .into_response()
+        }
         None => unknown(),
     }
 }
@@ -85,10 +105,11 @@ async fn item(State(state): State<AppState>, Path(id): Path<String>) -> Response
         Err(r) => return r,
     };
     let catalog = state.catalog();
-    let found = catalog
-        .frameworks
-        .iter()
-        .find_map(|f| f.framework.node(id).and_then(|_| case::item(&f.framework, id, &uris(&state), f.updated_at)));
+    let found = catalog.frameworks.iter().find_map(|f| {
+        f.framework
+            .node(id)
+            .and_then(|_| case::item(&f.framework, id, &uris(&state), f.updated_at))
+    });
     match found {
         Some(item) => Json(json!({ "CFItem": item })).into_response(),
         None => unknown(),

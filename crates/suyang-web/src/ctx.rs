@@ -36,8 +36,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value: always HttpOnly and SameSite=Lax, Secure when the site is https.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
 pub fn preference_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
@@ -49,9 +51,18 @@ pub fn preference_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
 pub struct VisitorId(pub String);
 
 /// Gives every visitor a random id cookie on first contact.
-pub async fn anonymous_cookie(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn anonymous_cookie(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let existing = cookie(request.headers(), ANON_COOKIE)
-        .filter(|v| v.len() >= 32 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            v.len() >= 32
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(str::to_owned);
     let (id, fresh) = match existing {
         Some(id) => (id, false),
@@ -60,9 +71,10 @@ pub async fn anonymous_cookie(State(state): State<AppState>, mut request: Reques
     request.extensions_mut().insert(VisitorId(id.clone()));
     let mut response = next.run(request).await;
     if fresh {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(ANON_COOKIE, &id, YEAR_SECS, state.config.secure_cookies));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(ANON_COOKIE, &id, YEAR_SECS, state.config.secure_cookies),
+        );
     }
     response
 }
@@ -89,17 +101,28 @@ impl Ctx {
     }
 
     pub fn check_csrf(&self, token: Option<&str>) -> Result<(), PageError> {
-        security::check_csrf(&self.state.secret, &self.binding, token, self.now.unix_timestamp())
-            .map_err(PageError::Csrf)
+        security::check_csrf(
+            &self.state.secret,
+            &self.binding,
+            token,
+            self.now.unix_timestamp(),
+        )
+        .map_err(PageError::Csrf)
     }
 
     pub fn require_user(&self) -> Result<&User, PageError> {
-        self.user.as_ref().ok_or_else(|| PageError::SignInRequired(self.path.clone()))
+        self.user
+            .as_ref()
+            .ok_or_else(|| PageError::SignInRequired(self.path.clone()))
     }
 
     pub fn require_role(&self, role: Role) -> Result<&User, PageError> {
         let user = self.require_user()?;
-        if user.role.includes(role) { Ok(user) } else { Err(PageError::Forbidden) }
+        if user.role.includes(role) {
+            Ok(user)
+        } else {
+            Err(PageError::Forbidden)
+        }
     }
 
     /// What every template needs.
@@ -112,9 +135,15 @@ impl Ctx {
             title,
             csrf: self.csrf(),
             user_name: self.user.as_ref().map(|u| u.display_name.clone()),
-            is_admin: self.user.as_ref().is_some_and(|u| u.role.includes(Role::OrgAdmin)),
+            is_admin: self
+                .user
+                .as_ref()
+                .is_some_and(|u| u.role.includes(Role::OrgAdmin)),
             path: self.path.clone(),
-            locales: Locale::ALL.iter().map(|l| (l.tag(), l.endonym(), *l == self.locale)).collect(),
+            locales: Locale::ALL
+                .iter()
+                .map(|l| (l.tag(), l.endonym(), *l == self.locale))
+                .collect(),
         }
     }
 }
@@ -126,7 +155,10 @@ fn resolve_locale(parts: &Parts, user: Option<&User>) -> Locale {
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
         .and_then(Locale::from_tag);
     from_query
-        .or_else(|| user.and_then(|u| u.locale.as_deref()).and_then(Locale::from_tag))
+        .or_else(|| {
+            user.and_then(|u| u.locale.as_deref())
+                .and_then(Locale::from_tag)
+        })
         .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(Locale::from_tag))
         .or_else(|| {
             parts
@@ -139,28 +171,45 @@ fn resolve_locale(parts: &Parts, user: Option<&User>) -> Locale {
 }
 
 /// The signed-in user behind a session token, if the token is live.
-pub async fn user_for_token(state: &AppState, token: &str, now: OffsetDateTime) -> Result<Option<(User, Vec<u8>)>, suyang_store::StoreError> {
+pub async fn user_for_token(
+    state: &AppState,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(User, Vec<u8>)>, suyang_store::StoreError> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
     let hash = security::token_hash(token);
-    Ok(state.store.session_user(&hash, now).await?.map(|u| (u, hash)))
+    Ok(state
+        .store
+        .session_user(&hash, now)
+        .await?
+        .map(|u| (u, hash)))
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let now = OffsetDateTime::now_utc();
         let session = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(token) => user_for_token(state, token, now).await.map_err(PageError::Store)?,
+            Some(token) => user_for_token(state, token, now)
+                .await
+                .map_err(PageError::Store)?,
             None => None,
         };
         let (user, session_hash) = match session {
             Some((u, h)) => (Some(u), Some(h)),
             None => (None, None),
         };
-        let visitor = parts.extensions.get::<VisitorId>().map(|v| v.0.clone()).unwrap_or_default();
+        let visitor = parts
+            .extensions
+            .get::<VisitorId>()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
         let binding = match &session_hash {
             Some(h) => format!("s:{}", base64_hash(h)),
             None => format!("v:{visitor}"),
@@ -177,7 +226,11 @@ impl FromRequestParts<AppState> for Ctx {
             user,
             session_hash,
             binding,
-            path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
             now,
         })
     }
@@ -234,7 +287,14 @@ impl PageCtx {
 /// Only same-site relative paths may be redirect targets.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains(['\r', '\n']) => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains(['\r', '\n']) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -255,7 +315,10 @@ mod tests {
     #[test]
     fn cookies_parse() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; suyang_lang=en; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; suyang_lang=en; b=2"),
+        );
         assert_eq!(cookie(&h, LANG_COOKIE), Some("en"));
         assert_eq!(cookie(&h, "c"), None);
     }

@@ -33,7 +33,12 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(status: StatusCode, kind: &'static str) -> Failure {
-        Failure { status, kind, detail: None, fields: Vec::new() }
+        Failure {
+            status,
+            kind,
+            detail: None,
+            fields: Vec::new(),
+        }
     }
 
     fn into_marked_response(self) -> Response {
@@ -66,12 +71,15 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let failure = match self {
             PageError::SignInRequired(next) => {
-                let next: String = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                let next: String =
+                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
                 return Redirect::to(&format!("/signin?{next}")).into_response();
             }
             PageError::NotFound => Failure::new(StatusCode::NOT_FOUND, "error-not-found"),
             PageError::Forbidden => Failure::new(StatusCode::FORBIDDEN, "error-forbidden"),
-            PageError::Csrf(CsrfError::Expired) => Failure::new(StatusCode::FORBIDDEN, "error-form-expired"),
+            PageError::Csrf(CsrfError::Expired) => {
+                Failure::new(StatusCode::FORBIDDEN, "error-form-expired")
+            }
             PageError::Csrf(_) => Failure::new(StatusCode::FORBIDDEN, "error-form-invalid"),
             PageError::BadRequest(id) => Failure::new(StatusCode::BAD_REQUEST, id),
             PageError::Store(e) => {
@@ -123,9 +131,17 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized => Failure::new(StatusCode::UNAUTHORIZED, "error-unauthorized"),
             ApiError::Forbidden => Failure::new(StatusCode::FORBIDDEN, "error-forbidden"),
             ApiError::Conflict(id) => Failure::new(StatusCode::CONFLICT, id),
-            ApiError::Invalid(fields) => Failure { fields, ..Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid-input") },
-            ApiError::BadInput(id, detail) => Failure { detail: Some(detail), ..Failure::new(StatusCode::BAD_REQUEST, id) },
-            ApiError::TooManyAttempts => Failure::new(StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts"),
+            ApiError::Invalid(fields) => Failure {
+                fields,
+                ..Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "error-invalid-input")
+            },
+            ApiError::BadInput(id, detail) => Failure {
+                detail: Some(detail),
+                ..Failure::new(StatusCode::BAD_REQUEST, id)
+            },
+            ApiError::TooManyAttempts => {
+                Failure::new(StatusCode::TOO_MANY_REQUESTS, "error-too-many-attempts")
+            }
             ApiError::Store(e) => {
                 tracing::error!(error = %e, "storage error");
                 Failure::new(StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")
@@ -155,15 +171,26 @@ fn kind_for_status(status: StatusCode) -> &'static str {
 }
 
 fn wants_json(path: &str, accept: Option<&str>) -> bool {
-    path.starts_with("/api/") || path.starts_with("/ims/") || accept.is_some_and(|a| a.contains("json") && !a.contains("html"))
+    path.starts_with("/api/")
+        || path.starts_with("/ims/")
+        || accept.is_some_and(|a| a.contains("json") && !a.contains("html"))
 }
 
 /// Turns every error response into a localized page or problem document.
 pub async fn localize(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    let json = wants_json(&path, request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let json = wants_json(
+        &path,
+        request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
     // Keep what is needed to rebuild the request context for an error page.
-    let mut shadow = Request::builder().uri(request.uri().clone()).body(()).unwrap_or_default();
+    let mut shadow = Request::builder()
+        .uri(request.uri().clone())
+        .body(())
+        .unwrap_or_default();
     *shadow.headers_mut() = request.headers().clone();
     *shadow.extensions_mut() = request.extensions().clone();
     let response = next.run(request).await;
@@ -172,18 +199,22 @@ pub async fn localize(State(state): State<AppState>, request: Request, next: Nex
         return response;
     }
     let marked = response.extensions().get::<Failure>().cloned();
-    let already_problem = response
+    // Pages and documents a handler rendered itself (a form with its errors, a CASE status)
+    // pass through; only marked failures and the framework's bare rejections are dressed.
+    let rendered = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/problem+json") || ct.starts_with("application/json"));
-    if marked.is_none() && already_problem {
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.contains("json"));
+    if marked.is_none() && rendered {
         return response;
     }
     let mut failure = marked.unwrap_or_else(|| Failure::new(status, kind_for_status(status)));
     if failure.detail.is_none() && failure.kind == "error-bad-request" {
         // Framework rejections (malformed JSON, wrong form fields) explain themselves in English.
-        let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap_or_default();
         let text = String::from_utf8_lossy(&body).trim().to_string();
         if !text.is_empty() {
             failure.detail = Some(text);
@@ -194,7 +225,11 @@ pub async fn localize(State(state): State<AppState>, request: Request, next: Nex
         Ok(ctx) => ctx,
         Err(_) => return failure.status.into_response(),
     };
-    if json { problem(&ctx, &failure, &path) } else { render_error(&ctx, &failure) }
+    if json {
+        problem(&ctx, &failure, &path)
+    } else {
+        render_error(&ctx, &failure)
+    }
 }
 
 fn problem(ctx: &Ctx, f: &Failure, instance: &str) -> Response {
@@ -217,12 +252,14 @@ fn problem(ctx: &Ctx, f: &Failure, instance: &str) -> Response {
             .collect();
     }
     let mut response = (f.status, body.to_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(ctx.locale.tag()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(ctx.locale.tag()),
+    );
     response
 }
 
@@ -233,8 +270,9 @@ pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
         r#"{"type":"about:blank","title":"Internal error","status":500}"#,
     ));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response
 }

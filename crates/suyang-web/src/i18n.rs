@@ -29,14 +29,24 @@ fn langid(locale: Locale) -> &'static LanguageIdentifier {
 
 /// The message `id` in `locale`, or the id itself if it does not exist (never panics).
 pub fn translate(locale: Locale, id: &str) -> String {
-    LOCALES.try_lookup(langid(locale), id).unwrap_or_else(|| id.to_string())
+    LOCALES
+        .try_lookup(langid(locale), id)
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// The message with named arguments.
-pub fn translate_with(locale: Locale, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
-        args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
-    LOCALES.try_lookup_with_args(langid(locale), id, &map).unwrap_or_else(|| id.to_string())
+pub fn translate_with(
+    locale: Locale,
+    id: &str,
+    args: &[(&'static str, FluentValue<'static>)],
+) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(langid(locale), id, &map)
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Message ids defined in a locale's .ftl source (for the completeness test and tooling).
@@ -70,7 +80,10 @@ mod tests {
     use super::*;
 
     const SOURCES: [(&str, &str); 3] = [
-        ("zh-CN", include_str!("../../../content/locales/zh-CN/main.ftl")),
+        (
+            "zh-CN",
+            include_str!("../../../content/locales/zh-CN/main.ftl"),
+        ),
         ("en", include_str!("../../../content/locales/en/main.ftl")),
         ("ug", include_str!("../../../content/locales/ug/main.ftl")),
     ];
@@ -83,7 +96,10 @@ mod tests {
             let ids: std::collections::BTreeSet<_> = message_ids(ftl).into_iter().collect();
             let missing: Vec<_> = source.difference(&ids).collect();
             let extra: Vec<_> = ids.difference(&source).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{tag}: missing {missing:?}, extra {extra:?}");
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{tag}: missing {missing:?}, extra {extra:?}"
+            );
         }
     }
 

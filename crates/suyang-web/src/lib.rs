@@ -15,6 +15,11 @@ pub mod services;
 mod state;
 
 pub use errors::ApiError;
+
+/// Helpers for tests that need to forge what a real client would hold.
+pub mod testing {
+    pub use crate::security::csrf_token;
+}
 pub use i18n::{message_ids, translate};
 pub use ops::install_metrics;
 pub use state::{AppState, Catalog, WebConfig};
@@ -36,8 +41,14 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::localize))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::anonymous_cookie))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            errors::localize,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::anonymous_cookie,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CompressionLayer::new())
@@ -54,7 +65,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let refresher = state.spawn_refresher();
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     refresher.abort();
     state.store.close().await;
     result

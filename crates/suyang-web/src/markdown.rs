@@ -4,7 +4,10 @@
 use pulldown_cmark::{Options, Parser, html};
 
 pub fn render(source: &str) -> String {
-    let parser = Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     let mut out = String::with_capacity(source.len() * 2);
     html::push_html(&mut out, parser);
     ammonia::Builder::default()
@@ -22,7 +25,11 @@ mod tests {
     fn renders_and_sanitises() {
         assert!(render("## 怎么做\n\n1. 打开**设置**").contains("<h2>怎么做</h2>"));
         let dirty = render("<script>alert(1)</script><a href=\"javascript:x\" onclick=\"y\">z</a>");
-        assert!(!dirty.contains("<script") && !dirty.contains("javascript:") && !dirty.contains("onclick"));
+        assert!(
+            !dirty.contains("<script")
+                && !dirty.contains("javascript:")
+                && !dirty.contains("onclick")
+        );
     }
 
     proptest::proptest! {

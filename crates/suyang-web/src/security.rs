@@ -43,10 +43,14 @@ pub async fn hash_password(password: String, memory_kib: u32) -> anyhow::Result<
 /// Checks a password against a stored PHC string; false for any mismatch or bad hash.
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| argon2(19 * 1024).verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            argon2(19 * 1024)
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
-        .await
-        .unwrap_or(false)
+    .await
+    .unwrap_or(false)
 }
 
 /// A hash to verify against when the login does not exist, so that timing does not reveal
@@ -66,7 +70,8 @@ pub enum CsrfError {
 }
 
 fn csrf_mac(secret: &[u8], binding: &str, issued: i64) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(binding.as_bytes());
     mac.update(b"|");
     mac.update(issued.to_string().as_bytes());
@@ -78,7 +83,12 @@ pub fn csrf_token(secret: &[u8], binding: &str, now: i64) -> String {
     format!("{now}.{}", csrf_mac(secret, binding, now))
 }
 
-pub fn check_csrf(secret: &[u8], binding: &str, token: Option<&str>, now: i64) -> Result<(), CsrfError> {
+pub fn check_csrf(
+    secret: &[u8],
+    binding: &str,
+    token: Option<&str>,
+    now: i64,
+) -> Result<(), CsrfError> {
     let token = token.filter(|t| !t.is_empty()).ok_or(CsrfError::Missing)?;
     let (issued, mac) = token.split_once('.').ok_or(CsrfError::Invalid)?;
     let issued: i64 = issued.parse().map_err(|_| CsrfError::Invalid)?;
@@ -105,9 +115,15 @@ pub async fn headers(request: Request, next: Next) -> Response {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
 
@@ -120,11 +136,26 @@ mod tests {
         let secret = b"secret";
         let t = csrf_token(secret, "visitor", 1000);
         assert_eq!(check_csrf(secret, "visitor", Some(&t), 1000), Ok(()));
-        assert_eq!(check_csrf(secret, "someone-else", Some(&t), 1000), Err(CsrfError::Invalid));
-        assert_eq!(check_csrf(secret, "visitor", Some(&t), 1000 + CSRF_TTL_SECS + 1), Err(CsrfError::Expired));
-        assert_eq!(check_csrf(secret, "visitor", None, 1000), Err(CsrfError::Missing));
-        assert_eq!(check_csrf(secret, "visitor", Some("garbage"), 1000), Err(CsrfError::Invalid));
-        assert_eq!(check_csrf(secret, "visitor", Some("12.x"), 1000), Err(CsrfError::Invalid));
+        assert_eq!(
+            check_csrf(secret, "someone-else", Some(&t), 1000),
+            Err(CsrfError::Invalid)
+        );
+        assert_eq!(
+            check_csrf(secret, "visitor", Some(&t), 1000 + CSRF_TTL_SECS + 1),
+            Err(CsrfError::Expired)
+        );
+        assert_eq!(
+            check_csrf(secret, "visitor", None, 1000),
+            Err(CsrfError::Missing)
+        );
+        assert_eq!(
+            check_csrf(secret, "visitor", Some("garbage"), 1000),
+            Err(CsrfError::Invalid)
+        );
+        assert_eq!(
+            check_csrf(secret, "visitor", Some("12.x"), 1000),
+            Err(CsrfError::Invalid)
+        );
     }
 
     #[tokio::test]

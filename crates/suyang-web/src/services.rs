@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
 use serde_json::{Value, json};
-use suyang_domain::account::{AccountError, AgeBand, DisplayName, ElderMode, Group, Login, Role, check_password};
+use suyang_domain::account::{
+    AccountError, AgeBand, DisplayName, ElderMode, Group, Login, Role, check_password,
+};
 use suyang_domain::assessment::{AssessmentError, Profile, Rating, SelfAssessment};
 use suyang_domain::content::{builtin_framework, builtin_lessons};
 use suyang_domain::event::{ActivityKind, LearningEvent, Verb};
@@ -41,7 +43,10 @@ pub struct FieldError {
 }
 
 fn field(field: &'static str, e: AccountError) -> FieldError {
-    FieldError { field, message_id: e.message_id() }
+    FieldError {
+        field,
+        message_id: e.message_id(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,19 +72,31 @@ pub struct SignUp<'a> {
     pub elder_mode: ElderMode,
 }
 
-pub async fn sign_up(state: &AppState, input: SignUp<'_>, now: OffsetDateTime) -> Result<User, ServiceError> {
+pub async fn sign_up(
+    state: &AppState,
+    input: SignUp<'_>,
+    now: OffsetDateTime,
+) -> Result<User, ServiceError> {
     let mut errors = Vec::new();
-    let login = Login::parse(input.login).map_err(|e| errors.push(field("login", e))).ok();
-    let name = DisplayName::parse(input.display_name).map_err(|e| errors.push(field("display_name", e))).ok();
+    let login = Login::parse(input.login)
+        .map_err(|e| errors.push(field("login", e)))
+        .ok();
+    let name = DisplayName::parse(input.display_name)
+        .map_err(|e| errors.push(field("display_name", e)))
+        .ok();
     if let Err(e) = check_password(input.password) {
         errors.push(field("password", e));
-    } else if input.password_again.is_some_and(|again| again != input.password) {
+    } else if input
+        .password_again
+        .is_some_and(|again| again != input.password)
+    {
         errors.push(field("password_again", AccountError::PasswordMismatch));
     }
     let (Some(login), Some(name), true) = (login, name, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
     };
-    let hash = security::hash_password(input.password.to_string(), state.config.argon2_memory_kib).await?;
+    let hash =
+        security::hash_password(input.password.to_string(), state.config.argon2_memory_kib).await?;
     let user = state
         .store
         .create_user(
@@ -96,10 +113,19 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>, now: OffsetDateTime) -
         )
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => ServiceError::Invalid(vec![FieldError { field: "login", message_id: "error-login-taken" }]),
+            StoreError::Conflict(_) => ServiceError::Invalid(vec![FieldError {
+                field: "login",
+                message_id: "error-login-taken",
+            }]),
             other => ServiceError::Store(other),
         })?;
-    state.store.append_event(&LearningEvent::registered(&state.iris, user.id, user.org_id, now), now).await?;
+    state
+        .store
+        .append_event(
+            &LearningEvent::registered(&state.iris, user.id, user.org_id, now),
+            now,
+        )
+        .await?;
     Ok(user)
 }
 
@@ -108,8 +134,16 @@ const MAX_FAILURES_PER_LOGIN: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
 /// Checks a login and password, throttling repeated failures per login and per address.
-pub async fn sign_in(state: &AppState, login: &str, password: &str, from: Option<IpAddr>, now: OffsetDateTime) -> Result<User, ServiceError> {
-    let login = Login::parse(login).map(|l| l.as_str().to_string()).unwrap_or_else(|_| login.trim().to_lowercase());
+pub async fn sign_in(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    from: Option<IpAddr>,
+    now: OffsetDateTime,
+) -> Result<User, ServiceError> {
+    let login = Login::parse(login)
+        .map(|l| l.as_str().to_string())
+        .unwrap_or_else(|_| login.trim().to_lowercase());
     let login_key = format!("login:{login}");
     let addr_key = from.map(|a| format!("addr:{a}"));
     let since = now - Duration::minutes(LOGIN_WINDOW_MINUTES);
@@ -122,7 +156,10 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, from: Option
         return Err(ServiceError::Throttled);
     }
     let user = state.store.user_by_login(&login).await?;
-    let hash = user.as_ref().map_or_else(|| security::decoy_hash().to_string(), |u| u.password_hash.clone());
+    let hash = user.as_ref().map_or_else(
+        || security::decoy_hash().to_string(),
+        |u| u.password_hash.clone(),
+    );
     let ok = security::verify_password(password.to_string(), hash).await;
     match user {
         Some(user) if ok => {
@@ -140,10 +177,18 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, from: Option
 }
 
 /// Opens a session and returns its token (only its hash is stored).
-pub async fn start_session(state: &AppState, user: &User, kind: SessionKind, now: OffsetDateTime) -> Result<(String, OffsetDateTime), StoreError> {
+pub async fn start_session(
+    state: &AppState,
+    user: &User,
+    kind: SessionKind,
+    now: OffsetDateTime,
+) -> Result<(String, OffsetDateTime), StoreError> {
     let token = security::random_token();
     let expires = now + Duration::days(state.config.session_days);
-    state.store.create_session(&security::token_hash(&token), user.id, kind, now, expires).await?;
+    state
+        .store
+        .create_session(&security::token_hash(&token), user.id, kind, now, expires)
+        .await?;
     Ok((token, expires))
 }
 
@@ -156,11 +201,17 @@ pub async fn change_password(
     now: OffsetDateTime,
 ) -> Result<(), ServiceError> {
     if !security::verify_password(current.to_string(), user.password_hash.clone()).await {
-        return Err(ServiceError::Invalid(vec![FieldError { field: "current_password", message_id: "error-password-wrong" }]));
+        return Err(ServiceError::Invalid(vec![FieldError {
+            field: "current_password",
+            message_id: "error-password-wrong",
+        }]));
     }
     check_password(new).map_err(|e| ServiceError::Invalid(vec![field("new_password", e)]))?;
     let hash = security::hash_password(new.to_string(), state.config.argon2_memory_kib).await?;
-    state.store.set_password(user.id, &hash, keep_session, now).await?;
+    state
+        .store
+        .set_password(user.id, &hash, keep_session, now)
+        .await?;
     Ok(())
 }
 
@@ -171,17 +222,29 @@ pub struct Settings<'a> {
     pub elder_mode: ElderMode,
 }
 
-pub async fn update_settings(state: &AppState, user: &User, s: Settings<'_>, now: OffsetDateTime) -> Result<(), ServiceError> {
-    let name = DisplayName::parse(s.display_name).map_err(|e| ServiceError::Invalid(vec![field("display_name", e)]))?;
+pub async fn update_settings(
+    state: &AppState,
+    user: &User,
+    s: Settings<'_>,
+    now: OffsetDateTime,
+) -> Result<(), ServiceError> {
+    let name = DisplayName::parse(s.display_name)
+        .map_err(|e| ServiceError::Invalid(vec![field("display_name", e)]))?;
     let locale = match s.locale {
         Some(tag) => Some(
             suyang_domain::lang::Locale::from_tag(tag)
-                .ok_or(ServiceError::Invalid(vec![FieldError { field: "locale", message_id: "error-locale-invalid" }]))?
+                .ok_or(ServiceError::Invalid(vec![FieldError {
+                    field: "locale",
+                    message_id: "error-locale-invalid",
+                }]))?
                 .tag(),
         ),
         None => None,
     };
-    state.store.update_user_profile(user.id, name.as_str(), locale, s.elder_mode, now).await?;
+    state
+        .store
+        .update_user_profile(user.id, name.as_str(), locale, s.elder_mode, now)
+        .await?;
     Ok(())
 }
 
@@ -197,17 +260,35 @@ fn blank(s: Option<&str>) -> Option<&str> {
 }
 
 /// Records consent with the facts given; every fact is optional and validated.
-pub async fn give_statistics_consent(state: &AppState, user: &User, input: StatisticsInput<'_>, now: OffsetDateTime) -> Result<StatisticsRecord, ServiceError> {
+pub async fn give_statistics_consent(
+    state: &AppState,
+    user: &User,
+    input: StatisticsInput<'_>,
+    now: OffsetDateTime,
+) -> Result<StatisticsRecord, ServiceError> {
     let mut errors = Vec::new();
     let region = blank(input.region).and_then(|r| {
         state
             .regions
             .parse(r)
-            .map_err(|_| errors.push(FieldError { field: "region", message_id: "error-region-invalid" }))
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "region",
+                    message_id: "error-region-invalid",
+                })
+            })
             .ok()
     });
-    let age_band = blank(input.age_band).and_then(|a| AgeBand::parse(a).map_err(|e| errors.push(field("age_band", e))).ok());
-    let group = blank(input.group).and_then(|g| Group::parse(g).map_err(|e| errors.push(field("group", e))).ok());
+    let age_band = blank(input.age_band).and_then(|a| {
+        AgeBand::parse(a)
+            .map_err(|e| errors.push(field("age_band", e)))
+            .ok()
+    });
+    let group = blank(input.group).and_then(|g| {
+        Group::parse(g)
+            .map_err(|e| errors.push(field("group", e)))
+            .ok()
+    });
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
@@ -222,7 +303,10 @@ pub async fn give_statistics_consent(state: &AppState, user: &User, input: Stati
 }
 
 /// Ratings as submitted: competence code → a value that should be 1-4.
-pub fn parse_ratings(framework: &Framework, raw: &BTreeMap<String, i64>) -> Result<SelfAssessment, Vec<(String, &'static str)>> {
+pub fn parse_ratings(
+    framework: &Framework,
+    raw: &BTreeMap<String, i64>,
+) -> Result<SelfAssessment, Vec<(String, &'static str)>> {
     let mut errors = Vec::new();
     let mut ratings = BTreeMap::new();
     for (code, value) in raw {
@@ -243,15 +327,30 @@ pub fn parse_ratings(framework: &Framework, raw: &BTreeMap<String, i64>) -> Resu
     })
 }
 
-pub async fn record_self_assessment(state: &AppState, user: &User, framework: &Framework, a: &SelfAssessment, now: OffsetDateTime) -> Result<Profile, StoreError> {
-    let event = LearningEvent::self_assessed(&state.iris, user.id, user.org_id, framework.id, a, now);
+pub async fn record_self_assessment(
+    state: &AppState,
+    user: &User,
+    framework: &Framework,
+    a: &SelfAssessment,
+    now: OffsetDateTime,
+) -> Result<Profile, StoreError> {
+    let event =
+        LearningEvent::self_assessed(&state.iris, user.id, user.org_id, framework.id, a, now);
     state.store.append_event(&event, now).await?;
     Ok(Profile::from_assessment(framework, a))
 }
 
 /// The person's latest self-assessment against the primary framework, as a profile.
-pub async fn current_profile(state: &AppState, user_id: Uuid, framework: &Framework) -> Result<Option<(Profile, OffsetDateTime)>, StoreError> {
-    let Some(event) = state.store.latest_event(user_id, Verb::Completed, ActivityKind::SelfAssessment).await? else {
+pub async fn current_profile(
+    state: &AppState,
+    user_id: Uuid,
+    framework: &Framework,
+) -> Result<Option<(Profile, OffsetDateTime)>, StoreError> {
+    let Some(event) = state
+        .store
+        .latest_event(user_id, Verb::Completed, ActivityKind::SelfAssessment)
+        .await?
+    else {
         return Ok(None);
     };
     // A framework revision may add competences: keep the ratings that still apply.
@@ -264,11 +363,17 @@ pub async fn current_profile(state: &AppState, user_id: Uuid, framework: &Framew
     if ratings.is_empty() {
         return Ok(None);
     }
-    Ok(Some((Profile::from_assessment(framework, &SelfAssessment { ratings }), event.timestamp)))
+    Ok(Some((
+        Profile::from_assessment(framework, &SelfAssessment { ratings }),
+        event.timestamp,
+    )))
 }
 
 /// Slugs of the lessons the person has completed.
-pub async fn completed_lessons(state: &AppState, user_id: Uuid) -> Result<HashSet<String>, StoreError> {
+pub async fn completed_lessons(
+    state: &AppState,
+    user_id: Uuid,
+) -> Result<HashSet<String>, StoreError> {
     let prefix = state.iris.lesson("");
     Ok(state
         .store
@@ -279,8 +384,20 @@ pub async fn completed_lessons(state: &AppState, user_id: Uuid) -> Result<HashSe
         .collect())
 }
 
-pub async fn lesson_event(state: &AppState, user: &User, slug: &str, verb: Verb, now: OffsetDateTime) -> Result<(), StoreError> {
-    state.store.append_event(&LearningEvent::lesson(&state.iris, verb, user.id, user.org_id, slug, now), now).await
+pub async fn lesson_event(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    verb: Verb,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    state
+        .store
+        .append_event(
+            &LearningEvent::lesson(&state.iris, verb, user.id, user.org_id, slug, now),
+            now,
+        )
+        .await
 }
 
 /// Everything the platform holds about a person, as one JSON document (PIPL right of access).
@@ -314,16 +431,30 @@ pub async fn export(state: &AppState, user: &User) -> Result<Value, StoreError> 
 }
 
 /// Deletes the account after checking the password again.
-pub async fn delete_account(state: &AppState, user: &User, password: &str) -> Result<(), ServiceError> {
+pub async fn delete_account(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<(), ServiceError> {
     if !security::verify_password(password.to_string(), user.password_hash.clone()).await {
-        return Err(ServiceError::Invalid(vec![FieldError { field: "password", message_id: "error-password-wrong" }]));
+        return Err(ServiceError::Invalid(vec![FieldError {
+            field: "password",
+            message_id: "error-password-wrong",
+        }]));
     }
     state.store.delete_user(user.id).await?;
     Ok(())
 }
 
 /// Writes an entry in the audit log of administrative actions.
-pub async fn audit(state: &AppState, actor: Option<&User>, action: &str, target: Option<String>, details: Option<Value>, now: OffsetDateTime) -> Result<(), StoreError> {
+pub async fn audit(
+    state: &AppState,
+    actor: Option<&User>,
+    action: &str,
+    target: Option<String>,
+    details: Option<Value>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     state
         .store
         .audit(&AuditEntry {

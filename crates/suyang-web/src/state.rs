@@ -46,7 +46,10 @@ pub struct Catalog {
 impl Catalog {
     /// The framework learners assess against: the built-in one, else the first.
     pub fn primary(&self) -> Option<&StoredFramework> {
-        self.frameworks.iter().find(|f| f.builtin).or(self.frameworks.first())
+        self.frameworks
+            .iter()
+            .find(|f| f.builtin)
+            .or(self.frameworks.first())
     }
 
     pub fn framework(&self, id: Uuid) -> Option<&StoredFramework> {
@@ -94,7 +97,9 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let now = OffsetDateTime::now_utc();
         crate::services::load_builtin_content(&store, now).await?;
-        let org = store.ensure_organisation("default", "默认机构", now).await?;
+        let org = store
+            .ensure_organisation("default", "默认机构", now)
+            .await?;
         let fresh = crate::security::random_token();
         let secret = store.setting_or_insert("csrf_secret", &fresh).await?;
         let (p, c, a) = content::region_tables()?;
@@ -113,7 +118,10 @@ impl AppState {
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog.read().map(|c| Arc::clone(&c)).unwrap_or_default()
+        self.catalog
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_default()
     }
 
     /// Reloads frameworks and lessons from the database.
@@ -122,7 +130,11 @@ impl AppState {
         let frameworks = self.store.frameworks().await?;
         let lessons = self.store.lessons().await?;
         if let Ok(mut slot) = self.catalog.write() {
-            *slot = Arc::new(Catalog { frameworks, lessons, revision });
+            *slot = Arc::new(Catalog {
+                frameworks,
+                lessons,
+                revision,
+            });
         }
         Ok(())
     }

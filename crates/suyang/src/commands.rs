@@ -37,8 +37,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn init_logging(settings: &Settings) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match settings.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -120,7 +123,13 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
     }
 }
 
-async fn cli_audit(store: &Store, org: Option<Uuid>, action: &str, target: &str, details: serde_json::Value) -> anyhow::Result<()> {
+async fn cli_audit(
+    store: &Store,
+    org: Option<Uuid>,
+    action: &str,
+    target: &str,
+    details: serde_json::Value,
+) -> anyhow::Result<()> {
     store
         .audit(&AuditEntry {
             id: Uuid::now_v7(),
@@ -137,21 +146,39 @@ async fn cli_audit(store: &Store, org: Option<Uuid>, action: &str, target: &str,
 }
 
 fn parse_role(key: &str) -> anyhow::Result<Role> {
-    Role::from_key(key).with_context(|| format!("unknown role {key:?}; use learner, facilitator, org-admin or platform-admin"))
+    Role::from_key(key).with_context(|| {
+        format!("unknown role {key:?}; use learner, facilitator, org-admin or platform-admin")
+    })
 }
 
 async fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let now = OffsetDateTime::now_utc();
     match cmd {
-        UserCommand::Add { login, name, admin, role } => {
+        UserCommand::Add {
+            login,
+            name,
+            admin,
+            role,
+        } => {
             let login = Login::parse(&login).map_err(|e| anyhow::anyhow!("invalid login: {e}"))?;
-            let name = DisplayName::parse(name.as_deref().unwrap_or(login.as_str())).map_err(|e| anyhow::anyhow!("invalid name: {e}"))?;
-            let role = if admin { Role::PlatformAdmin } else { role.as_deref().map(parse_role).transpose()?.unwrap_or(Role::Learner) };
+            let name = DisplayName::parse(name.as_deref().unwrap_or(login.as_str()))
+                .map_err(|e| anyhow::anyhow!("invalid name: {e}"))?;
+            let role = if admin {
+                Role::PlatformAdmin
+            } else {
+                role.as_deref()
+                    .map(parse_role)
+                    .transpose()?
+                    .unwrap_or(Role::Learner)
+            };
             let password = read_password("Password: ")?;
-            check_password(&password).map_err(|e| anyhow::anyhow!("password refused: {e} (at least 8 characters)"))?;
+            check_password(&password)
+                .map_err(|e| anyhow::anyhow!("password refused: {e} (at least 8 characters)"))?;
             let hash = suyang_web::services::hash_password(password).await?;
-            let org = store.ensure_organisation("default", "默认机构", now).await?;
+            let org = store
+                .ensure_organisation("default", "默认机构", now)
+                .await?;
             let user = store
                 .create_user(
                     NewUser {
@@ -167,22 +194,48 @@ async fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<ExitCode>
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", login.as_str()))?;
-            cli_audit(&store, Some(org.id), "user.add", &user.login, serde_json::json!({ "role": role.key() })).await?;
+            cli_audit(
+                &store,
+                Some(org.id),
+                "user.add",
+                &user.login,
+                serde_json::json!({ "role": role.key() }),
+            )
+            .await?;
             println!("created {} ({}) as {}", user.login, user.id, role.key());
         }
         UserCommand::Grant { login, role } => {
             let role = parse_role(&role)?;
-            let key = Login::parse(&login).map(|l| l.as_str().to_string()).unwrap_or(login);
-            let user = store.user_by_login(&key).await?.with_context(|| format!("no account {key:?}"))?;
+            let key = Login::parse(&login)
+                .map(|l| l.as_str().to_string())
+                .unwrap_or(login);
+            let user = store
+                .user_by_login(&key)
+                .await?
+                .with_context(|| format!("no account {key:?}"))?;
             store.set_role(user.id, role, now).await?;
-            cli_audit(&store, Some(user.org_id), "user.grant", &user.login, serde_json::json!({ "from": user.role.key(), "to": role.key() })).await?;
+            cli_audit(
+                &store,
+                Some(user.org_id),
+                "user.grant",
+                &user.login,
+                serde_json::json!({ "from": user.role.key(), "to": role.key() }),
+            )
+            .await?;
             println!("{} is now {}", user.login, role.key());
         }
         UserCommand::List { limit } => {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{:<36}  {:<24}  {:<16}  name", "id", "login", "role")?;
             for u in store.list_users(None, limit.clamp(1, 100_000), 0).await? {
-                writeln!(out, "{:<36}  {:<24}  {:<16}  {}", u.id, u.login, u.role.key(), u.display_name)?;
+                writeln!(
+                    out,
+                    "{:<36}  {:<24}  {:<16}  {}",
+                    u.id,
+                    u.login,
+                    u.role.key(),
+                    u.display_name
+                )?;
             }
         }
     }
@@ -195,30 +248,54 @@ async fn framework(settings: &Settings, cmd: FrameworkCommand) -> anyhow::Result
     suyang_web::services::load_builtin_content(&store, now).await?;
     match cmd {
         FrameworkCommand::Import { file } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let f = case::import(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let outcome = store.save_framework(&f, false, now).await?;
-            cli_audit(&store, None, "framework.import", &f.id.to_string(), serde_json::json!({ "file": file.display().to_string(), "version": f.version })).await?;
+            cli_audit(
+                &store,
+                None,
+                "framework.import",
+                &f.id.to_string(),
+                serde_json::json!({ "file": file.display().to_string(), "version": f.version }),
+            )
+            .await?;
             let what = match outcome {
                 SaveOutcome::Created => "imported as a new framework".to_string(),
                 SaveOutcome::NewVersion(v) => format!("imported as revision {v}"),
                 SaveOutcome::Unchanged => "unchanged (identical to the stored version)".to_string(),
             };
-            println!("{} ({}): {what}; {} areas, {} competences", f.title.get(suyang_domain::lang::Locale::DEFAULT), f.id, f.areas.len(), f.competence_count());
+            println!(
+                "{} ({}): {what}; {} areas, {} competences",
+                f.title.get(suyang_domain::lang::Locale::DEFAULT),
+                f.id,
+                f.areas.len(),
+                f.competence_count()
+            );
         }
         FrameworkCommand::Export { id, output } => {
             let all = store.frameworks().await?;
             let wanted = match id.as_deref() {
                 Some(id) => {
                     let id = Uuid::parse_str(id).context("the framework id is a UUID")?;
-                    all.iter().find(|f| f.framework.id == id).with_context(|| format!("no framework {id}"))?
+                    all.iter()
+                        .find(|f| f.framework.id == id)
+                        .with_context(|| format!("no framework {id}"))?
                 }
-                None => all.iter().find(|f| f.builtin).context("no built-in framework stored")?,
+                None => all
+                    .iter()
+                    .find(|f| f.builtin)
+                    .context("no built-in framework stored")?,
             };
-            let pkg = case::package(&wanted.framework, &CaseUris::new(&settings.public_url), wanted.updated_at);
+            let pkg = case::package(
+                &wanted.framework,
+                &CaseUris::new(&settings.public_url),
+                wanted.updated_at,
+            );
             let json = serde_json::to_string_pretty(&pkg)?;
             match output {
-                Some(path) => std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(&path, json)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => println!("{json}"),
             }
         }
@@ -251,18 +328,36 @@ async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<E
         bail!("{} already exists; choose a new file", file.display());
     }
     let store = open(settings).await?;
-    let path = file.to_str().context("the backup path must be valid UTF-8")?;
-    store.backup_to(path).await.with_context(|| format!("backup to {} failed", file.display()))?;
+    let path = file
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
+    store
+        .backup_to(path)
+        .await
+        .with_context(|| format!("backup to {} failed", file.display()))?;
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    println!("backed up {} to {} ({size} bytes)", settings.database_url, file.display());
+    println!(
+        "backed up {} to {} ({size} bytes)",
+        settings.database_url,
+        file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut ok = true;
-    println!("configuration: ok (database {}, listen {}, public URL {})", redact(&settings.database_url), settings.listen, settings.public_url);
+    println!(
+        "configuration: ok (database {}, listen {}, public URL {})",
+        redact(&settings.database_url),
+        settings.listen,
+        settings.public_url
+    );
     match (builtin_framework(), builtin_lessons()) {
-        (Ok(f), Ok(l)) => println!("built-in content: ok ({} competences, {} lessons)", f.competence_count(), l.len()),
+        (Ok(f), Ok(l)) => println!(
+            "built-in content: ok ({} competences, {} lessons)",
+            f.competence_count(),
+            l.len()
+        ),
         (Err(e), _) => {
             ok = false;
             println!("built-in content: framework invalid: {e}");
@@ -277,9 +372,15 @@ async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
             store.ping().await?;
             let pending = store.pending_migrations().await?;
             if pending == 0 {
-                println!("database: ok ({}, migrations up to date)", store.backend_name());
+                println!(
+                    "database: ok ({}, migrations up to date)",
+                    store.backend_name()
+                );
             } else {
-                println!("database: reachable ({}), {pending} migration(s) pending: run `suyang migrate`", store.backend_name());
+                println!(
+                    "database: reachable ({}), {pending} migration(s) pending: run `suyang migrate`",
+                    store.backend_name()
+                );
             }
         }
         Err(e) => {
@@ -287,5 +388,9 @@ async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
             println!("database: cannot connect: {e}");
         }
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -35,8 +35,10 @@ impl FileConfig {
                 default
             }
         };
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read configuration file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("invalid configuration file {}", path.display()))
     }
 }
 
@@ -54,16 +56,33 @@ pub struct Settings {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/suyang.db";
 
 impl Settings {
-    pub fn resolve(global: &Global, serve: &ServeArgs, file: FileConfig) -> anyhow::Result<Settings> {
-        let database_url = global.database_url.clone().or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        let listen = serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-        let public_url = serve.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+    pub fn resolve(
+        global: &Global,
+        serve: &ServeArgs,
+        file: FileConfig,
+    ) -> anyhow::Result<Settings> {
+        let database_url = global
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let listen = serve
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let public_url = serve
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             anyhow::bail!("public URL must start with http:// or https://, not {public_url:?}");
         }
         let postgres = database_url.starts_with("postgres");
         if !(postgres || database_url.starts_with("sqlite:")) {
-            anyhow::bail!("database URL must start with sqlite: or postgres://, not {database_url:?}");
+            anyhow::bail!(
+                "database URL must start with sqlite: or postgres://, not {database_url:?}"
+            );
         }
         let session_days = serve.session_days.or(file.session_days).unwrap_or(14);
         if !(1..=365).contains(&session_days) {
@@ -71,11 +90,22 @@ impl Settings {
         }
         Ok(Settings {
             database_url,
-            log_format: global.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
-            log: global.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
+            log_format: global
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Text),
+            log: global
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
             listen,
             public_url,
-            max_connections: serve.max_connections.or(file.max_connections).unwrap_or(if postgres { 16 } else { 8 }).max(1),
+            max_connections: serve
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(if postgres { 16 } else { 8 })
+                .max(1),
             session_days,
         })
     }
@@ -87,20 +117,35 @@ mod tests {
 
     #[test]
     fn flags_beat_file_beats_defaults() {
-        let global = Global { database_url: Some("postgres://flag/db".into()), ..Default::default() };
-        let file = FileConfig { database_url: Some("sqlite:file.db".into()), public_url: Some("https://learn.example".into()), ..Default::default() };
+        let global = Global {
+            database_url: Some("postgres://flag/db".into()),
+            ..Default::default()
+        };
+        let file = FileConfig {
+            database_url: Some("sqlite:file.db".into()),
+            public_url: Some("https://learn.example".into()),
+            ..Default::default()
+        };
         let s = Settings::resolve(&global, &ServeArgs::default(), file).unwrap();
         assert_eq!(s.database_url, "postgres://flag/db");
         assert_eq!(s.public_url, "https://learn.example");
         assert_eq!(s.max_connections, 16);
-        let d = Settings::resolve(&Global::default(), &ServeArgs::default(), FileConfig::default()).unwrap();
+        let d = Settings::resolve(
+            &Global::default(),
+            &ServeArgs::default(),
+            FileConfig::default(),
+        )
+        .unwrap();
         assert_eq!(d.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(d.public_url, "http://127.0.0.1:8080");
     }
 
     #[test]
     fn bad_settings_are_refused() {
-        let bad = Global { database_url: Some("mysql://x".into()), ..Default::default() };
+        let bad = Global {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
         assert!(Settings::resolve(&bad, &ServeArgs::default(), FileConfig::default()).is_err());
         assert!(toml::from_str::<FileConfig>("listen = 5").is_err());
         assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());

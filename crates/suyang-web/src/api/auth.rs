@@ -18,14 +18,22 @@ pub struct Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim);
-        let token = bearer.or_else(|| ctx::cookie(&parts.headers, SESSION_COOKIE)).ok_or(ApiError::Unauthorized)?;
+        let token = bearer
+            .or_else(|| ctx::cookie(&parts.headers, SESSION_COOKIE))
+            .ok_or(ApiError::Unauthorized)?;
         let (user, session_hash) = user_for_token(state, token, OffsetDateTime::now_utc())
             .await?
             .ok_or(ApiError::Unauthorized)?;

@@ -98,8 +98,18 @@ pub struct StatisticsIo {
 impl From<Option<StatisticsRecord>> for StatisticsIo {
     fn from(r: Option<StatisticsRecord>) -> Self {
         match r {
-            Some(r) => StatisticsIo { consent: true, region: r.region, age_band: r.age_band, group: r.group },
-            None => StatisticsIo { consent: false, region: None, age_band: None, group: None },
+            Some(r) => StatisticsIo {
+                consent: true,
+                region: r.region,
+                age_band: r.age_band,
+                group: r.group,
+            },
+            None => StatisticsIo {
+                consent: false,
+                region: None,
+                age_band: None,
+                group: None,
+            },
         }
     }
 }
@@ -199,7 +209,11 @@ impl FrameworkOut {
                             levels: c
                                 .levels
                                 .iter()
-                                .map(|l| LevelOut { id: l.id, level: l.level.key().into(), descriptor: l.text.0.clone() })
+                                .map(|l| LevelOut {
+                                    id: l.id,
+                                    level: l.level.key().into(),
+                                    descriptor: l.text.0.clone(),
+                                })
                                 .collect(),
                         })
                         .collect(),

@@ -40,7 +40,12 @@ pub async fn signup_form(ctx: Ctx) -> Result<Response, PageError> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/me").into_response());
     }
-    html(&SignUpPage { page: ctx.page(ctx.tr().t("sign-up")), login: String::new(), display_name: String::new(), errors: FormErrors::default() })
+    html(&SignUpPage {
+        page: ctx.page(ctx.tr().t("sign-up")),
+        login: String::new(),
+        display_name: String::new(),
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -54,7 +59,12 @@ pub struct SignUpForm {
 }
 
 fn session_cookie(ctx: &Ctx, token: &str) -> axum::http::HeaderValue {
-    ctx::set_cookie(ctx::SESSION_COOKIE, token, ctx.state.config.session_days * 86_400, ctx.state.config.secure_cookies)
+    ctx::set_cookie(
+        ctx::SESSION_COOKIE,
+        token,
+        ctx.state.config.session_days * 86_400,
+        ctx.state.config.secure_cookies,
+    )
 }
 
 pub async fn signup(ctx: Ctx, Form(form): Form<SignUpForm>) -> Result<Response, PageError> {
@@ -69,9 +79,12 @@ pub async fn signup(ctx: Ctx, Form(form): Form<SignUpForm>) -> Result<Response, 
     };
     match services::sign_up(&ctx.state, input, ctx.now).await {
         Ok(user) => {
-            let (token, _) = services::start_session(&ctx.state, &user, SessionKind::Web, ctx.now).await?;
+            let (token, _) =
+                services::start_session(&ctx.state, &user, SessionKind::Web, ctx.now).await?;
             let mut response = Redirect::to("/assessment").into_response();
-            response.headers_mut().append(header::SET_COOKIE, session_cookie(&ctx, &token));
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&ctx, &token));
             Ok(response)
         }
         Err(ServiceError::Invalid(fields)) => unprocessable(html(&SignUpPage {
@@ -105,7 +118,12 @@ pub async fn signin_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Respons
     if ctx.user.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    html(&SignInPage { page: ctx.page(ctx.tr().t("sign-in")), login: String::new(), next, message: None })
+    html(&SignInPage {
+        page: ctx.page(ctx.tr().t("sign-in")),
+        login: String::new(),
+        next,
+        message: None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -136,20 +154,49 @@ pub async fn signin(
             r
         })
     };
-    match services::sign_in(&ctx.state, &form.login, &form.password, Some(peer.ip()), ctx.now).await {
+    match services::sign_in(
+        &ctx.state,
+        &form.login,
+        &form.password,
+        Some(peer.ip()),
+        ctx.now,
+    )
+    .await
+    {
         Ok(user) => {
-            let (token, _) = services::start_session(&ctx.state, &user, SessionKind::Web, ctx.now).await?;
+            let (token, _) =
+                services::start_session(&ctx.state, &user, SessionKind::Web, ctx.now).await?;
             let mut response = Redirect::to(&next).into_response();
             let h = response.headers_mut();
             h.append(header::SET_COOKIE, session_cookie(&ctx, &token));
             if let Some(locale) = user.locale.as_deref() {
-                h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::LANG_COOKIE, locale, ctx.state.config.secure_cookies));
+                h.append(
+                    header::SET_COOKIE,
+                    ctx::preference_cookie(
+                        ctx::LANG_COOKIE,
+                        locale,
+                        ctx.state.config.secure_cookies,
+                    ),
+                );
             }
-            h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::ELDER_COOKIE, user.elder_mode.key(), ctx.state.config.secure_cookies));
+            h.append(
+                header::SET_COOKIE,
+                ctx::preference_cookie(
+                    ctx::ELDER_COOKIE,
+                    user.elder_mode.key(),
+                    ctx.state.config.secure_cookies,
+                ),
+            );
             Ok(response)
         }
-        Err(ServiceError::WrongCredentials) => failed("error-wrong-credentials", axum::http::StatusCode::UNAUTHORIZED),
-        Err(ServiceError::Throttled) => failed("error-too-many-attempts", axum::http::StatusCode::TOO_MANY_REQUESTS),
+        Err(ServiceError::WrongCredentials) => failed(
+            "error-wrong-credentials",
+            axum::http::StatusCode::UNAUTHORIZED,
+        ),
+        Err(ServiceError::Throttled) => failed(
+            "error-too-many-attempts",
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+        ),
         Err(ServiceError::Store(e)) => Err(e.into()),
         Err(e) => Err(PageError::Internal(anyhow::anyhow!(e.to_string()))),
     }
@@ -167,9 +214,10 @@ pub async fn signout(ctx: Ctx, Form(form): Form<CsrfOnly>) -> Result<Response, P
         ctx.state.store.delete_session(hash).await?;
     }
     let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, ctx::set_cookie(ctx::SESSION_COOKIE, "", 0, ctx.state.config.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        ctx::set_cookie(ctx::SESSION_COOKIE, "", 0, ctx.state.config.secure_cookies),
+    );
     Ok(response)
 }
 
@@ -188,35 +236,58 @@ pub async fn preferences(ctx: Ctx, Form(form): Form<PrefsForm>) -> Result<Respon
     ctx.check_csrf(Some(&form.csrf))?;
     let secure = ctx.state.config.secure_cookies;
     let locale = match form.lang.as_deref() {
-        Some(tag) => Some(Locale::from_tag(tag).ok_or(PageError::BadRequest("error-locale-invalid"))?),
+        Some(tag) => {
+            Some(Locale::from_tag(tag).ok_or(PageError::BadRequest("error-locale-invalid"))?)
+        }
         None => None,
     };
     let elder = match form.elder.as_deref() {
-        Some(key) => Some(ElderMode::from_key(key).ok_or(PageError::BadRequest("error-bad-request"))?),
+        Some(key) => {
+            Some(ElderMode::from_key(key).ok_or(PageError::BadRequest("error-bad-request"))?)
+        }
         None => None,
     };
     // Drop a `lang=` query from the page we return to, so the new choice shows.
     let next = safe_next(Some(&form.next));
     let next = match next.split_once('?') {
         Some((path, query)) => {
-            let kept: Vec<&str> = query.split('&').filter(|kv| !kv.starts_with("lang=")).collect();
-            if kept.is_empty() { path.to_string() } else { format!("{path}?{}", kept.join("&")) }
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.starts_with("lang="))
+                .collect();
+            if kept.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
         }
         None => next,
     };
     let mut response = Redirect::to(&next).into_response();
     let h = response.headers_mut();
     if let Some(l) = locale {
-        h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::LANG_COOKIE, l.tag(), secure));
+        h.append(
+            header::SET_COOKIE,
+            ctx::preference_cookie(ctx::LANG_COOKIE, l.tag(), secure),
+        );
     }
     if let Some(e) = elder {
-        h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::ELDER_COOKIE, e.key(), secure));
+        h.append(
+            header::SET_COOKIE,
+            ctx::preference_cookie(ctx::ELDER_COOKIE, e.key(), secure),
+        );
     }
     if let Some(user) = &ctx.user {
         let locale_tag = locale.map(|l| l.tag()).or(user.locale.as_deref());
         ctx.state
             .store
-            .update_user_profile(user.id, &user.display_name, locale_tag, elder.unwrap_or(user.elder_mode), ctx.now)
+            .update_user_profile(
+                user.id,
+                &user.display_name,
+                locale_tag,
+                elder.unwrap_or(user.elder_mode),
+                ctx.now,
+            )
             .await?;
     }
     Ok(response)

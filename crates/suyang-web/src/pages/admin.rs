@@ -4,7 +4,7 @@ use suyang_domain::account::Role;
 
 use crate::ctx::{Ctx, PageCtx};
 use crate::errors::PageError;
-use crate::pages::{html};
+use crate::pages::html;
 use crate::services;
 
 #[derive(Template)]
@@ -18,8 +18,20 @@ struct AdminPage {
 /// People and the audit log, for organisation admins. Every visit is itself audited.
 pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
     let admin = ctx.require_role(Role::OrgAdmin)?;
-    let scope = if admin.role == Role::PlatformAdmin { None } else { Some(admin.org_id) };
-    services::audit(&ctx.state, Some(admin), "admin.view", Some("users,audit".into()), None, ctx.now).await?;
+    let scope = if admin.role == Role::PlatformAdmin {
+        None
+    } else {
+        Some(admin.org_id)
+    };
+    services::audit(
+        &ctx.state,
+        Some(admin),
+        "admin.view",
+        Some("users,audit".into()),
+        None,
+        ctx.now,
+    )
+    .await?;
     let tr = ctx.tr();
     let users = ctx
         .state
@@ -27,7 +39,14 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
         .list_users(scope, 200, 0)
         .await?
         .into_iter()
-        .map(|u| (u.login, u.display_name, tr.t(&format!("role-{}", u.role.key())), u.created_at.date().to_string()))
+        .map(|u| {
+            (
+                u.login,
+                u.display_name,
+                tr.t(&format!("role-{}", u.role.key())),
+                u.created_at.date().to_string(),
+            )
+        })
         .collect();
     let audit = ctx
         .state
@@ -36,7 +55,20 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
         .await?
         .into_iter()
         .filter(|e| scope.is_none() || e.org_id == scope)
-        .map(|e| (e.at.date().to_string() + " " + &e.at.time().to_string()[..8.min(e.at.time().to_string().len())], e.actor, e.action, e.target.unwrap_or_default()))
+        .map(|e| {
+            (
+                e.at.date().to_string()
+                    + " "
+                    + &e.at.time().to_string()[..8.min(e.at.time().to_string().len())],
+                e.actor,
+                e.action,
+                e.target.unwrap_or_default(),
+            )
+        })
         .collect();
-    html(&AdminPage { page: ctx.page(tr.t("admin-title")), users, audit })
+    html(&AdminPage {
+        page: ctx.page(tr.t("admin-title")),
+        users,
+        audit,
+    })
 }

@@ -58,9 +58,17 @@ fn render(ctx: &Ctx, catalog: &Catalog, id: Uuid) -> Result<Response, PageError>
                     code: c.code.clone(),
                     name: c.name.get(l).to_string(),
                     statement: c.statement.get(l).to_string(),
-                    levels: c.levels.iter().map(|d| (level_name(tr, Some(d.level)), d.text.get(l).to_string())).collect(),
+                    levels: c
+                        .levels
+                        .iter()
+                        .map(|d| (level_name(tr, Some(d.level)), d.text.get(l).to_string()))
+                        .collect(),
                     abilities: c.abilities.join("、"),
-                    digcomp: c.digcomp.iter().map(|d| (d.clone(), digcomp.get(d).cloned().unwrap_or_default())).collect(),
+                    digcomp: c
+                        .digcomp
+                        .iter()
+                        .map(|d| (d.clone(), digcomp.get(d).cloned().unwrap_or_default()))
+                        .collect(),
                 })
                 .collect(),
         })

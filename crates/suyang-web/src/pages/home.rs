@@ -18,13 +18,24 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
     let catalog = ctx.state.catalog();
     let areas = catalog
         .primary_framework()
-        .map(|f| f.areas.iter().map(|a| (a.code.clone(), a.name.get(ctx.locale).to_string())).collect())
+        .map(|f| {
+            f.areas
+                .iter()
+                .map(|a| (a.code.clone(), a.name.get(ctx.locale).to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let has_profile = match (&ctx.user, catalog.primary_framework()) {
-        (Some(u), Some(f)) => services::current_profile(&ctx.state, u.id, f).await?.is_some(),
+        (Some(u), Some(f)) => services::current_profile(&ctx.state, u.id, f)
+            .await?
+            .is_some(),
         _ => false,
     };
-    html(&Home { page: ctx.page(ctx.tr().t("home-title")), has_profile, areas })
+    html(&Home {
+        page: ctx.page(ctx.tr().t("home-title")),
+        has_profile,
+        areas,
+    })
 }
 
 pub struct Bar {
@@ -96,12 +107,21 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
     if let Some(f) = catalog.primary_framework()
         && let Some((p, taken)) = services::current_profile(&ctx.state, user.id, f).await?
     {
-        let names = |code: &str| f.competence_by_code(code).map(|(_, c)| c.name.get(ctx.locale).to_string()).unwrap_or_default();
+        let names = |code: &str| {
+            f.competence_by_code(code)
+                .map(|(_, c)| c.name.get(ctx.locale).to_string())
+                .unwrap_or_default()
+        };
         let areas: Vec<AreaRow> = p
             .areas
             .iter()
             .map(|a| AreaRow {
-                name: f.areas.iter().find(|x| x.code == a.code).map(|x| x.name.get(ctx.locale).to_string()).unwrap_or_default(),
+                name: f
+                    .areas
+                    .iter()
+                    .find(|x| x.code == a.code)
+                    .map(|x| x.name.get(ctx.locale).to_string())
+                    .unwrap_or_default(),
                 score: format!("{:.1} / 4", a.score),
                 level: level_name(tr, a.level),
                 competences: a
@@ -131,16 +151,17 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
             })
             .collect::<Vec<_>>();
         let height = bars.len() as u32 * ROW + 12;
-        recommendation = suyang_domain::assessment::recommend(&p, &catalog.lessons, &completed_slugs).map(|r| {
-            let competence = names(&r.competence);
-            RecommendationView {
-                why: tr.t1("recommend-why", "competence", competence),
-                slug: r.lesson.slug.clone(),
-                title: r.lesson.title.get(ctx.locale).to_string(),
-                summary: r.lesson.summary.get(ctx.locale).to_string(),
-                minutes: tr.n("minutes", i64::from(r.lesson.minutes)),
-            }
-        });
+        recommendation =
+            suyang_domain::assessment::recommend(&p, &catalog.lessons, &completed_slugs).map(|r| {
+                let competence = names(&r.competence);
+                RecommendationView {
+                    why: tr.t1("recommend-why", "competence", competence),
+                    slug: r.lesson.slug.clone(),
+                    title: r.lesson.title.get(ctx.locale).to_string(),
+                    summary: r.lesson.summary.get(ctx.locale).to_string(),
+                    minutes: tr.n("minutes", i64::from(r.lesson.minutes)),
+                }
+            });
         profile = Some(ProfileView {
             overall: level_name(tr, p.level),
             taken: taken.date().to_string(),
@@ -159,7 +180,10 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
         .filter(|l| completed_slugs.contains(&l.slug))
         .map(|l| (l.slug.clone(), l.title.get(ctx.locale).to_string()))
         .collect();
-    let notice = ctx.path.contains("done=lesson").then(|| tr.t("lesson-completed"));
+    let notice = ctx
+        .path
+        .contains("done=lesson")
+        .then(|| tr.t("lesson-completed"));
     html(&Me {
         page: ctx.page(tr.t("nav-me")),
         name: user.display_name.clone(),
@@ -169,4 +193,3 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
         completed,
     })
 }
-

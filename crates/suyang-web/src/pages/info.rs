@@ -3,7 +3,7 @@ use axum::response::Response;
 
 use crate::ctx::{Ctx, PageCtx};
 use crate::errors::PageError;
-use crate::pages::{html};
+use crate::pages::html;
 
 #[derive(Template)]
 #[template(path = "info.html")]
@@ -14,8 +14,18 @@ struct InfoPage {
 
 fn info(ctx: &Ctx, title: &str, prefix: &str, count: usize) -> Result<Response, PageError> {
     let tr = ctx.tr();
-    let sections = (1..=count).map(|i| (tr.t(&format!("{prefix}-{i}-title")), tr.t(&format!("{prefix}-{i}-text")))).collect();
-    html(&InfoPage { page: ctx.page(tr.t(title)), sections })
+    let sections = (1..=count)
+        .map(|i| {
+            (
+                tr.t(&format!("{prefix}-{i}-title")),
+                tr.t(&format!("{prefix}-{i}-text")),
+            )
+        })
+        .collect();
+    html(&InfoPage {
+        page: ctx.page(tr.t(title)),
+        sections,
+    })
 }
 
 pub async fn accessibility(ctx: Ctx) -> Result<Response, PageError> {

@@ -37,8 +37,11 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageEr
     let (body_lang, body) = lesson.body.resolve(l);
     let completed = match &ctx.user {
         Some(user) => {
-            services::lesson_event(&ctx.state, user, &lesson.slug, Verb::Experienced, ctx.now).await?;
-            services::completed_lessons(&ctx.state, user.id).await?.contains(&lesson.slug)
+            services::lesson_event(&ctx.state, user, &lesson.slug, Verb::Experienced, ctx.now)
+                .await?;
+            services::completed_lessons(&ctx.state, user.id)
+                .await?
+                .contains(&lesson.slug)
         }
         None => false,
     };
@@ -71,7 +74,11 @@ pub struct CompleteForm {
     csrf: String,
 }
 
-pub async fn complete(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<CompleteForm>) -> Result<Response, PageError> {
+pub async fn complete(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<CompleteForm>,
+) -> Result<Response, PageError> {
     ctx.check_csrf(Some(&form.csrf))?;
     let user = ctx.require_user()?;
     let catalog = ctx.state.catalog();

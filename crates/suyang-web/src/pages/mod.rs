@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/prefs", post(account::preferences))
         .route("/framework", get(framework::primary))
         .route("/frameworks/{id}", get(framework::show))
-        .route("/assessment", get(assessment::form).post(assessment::submit))
+        .route(
+            "/assessment",
+            get(assessment::form).post(assessment::submit),
+        )
         .route("/me", get(home::me))
         .route("/me/settings", get(settings::show).post(settings::save))
         .route("/me/password", post(settings::password))
@@ -47,9 +50,13 @@ pub fn routes() -> Router<AppState> {
 
 /// Renders a template as an HTML response.
 pub fn html<T: Template>(template: &T) -> Result<Response, PageError> {
-    let body = template.render().map_err(|e| PageError::Internal(anyhow::anyhow!("template: {e}")))?;
+    let body = template
+        .render()
+        .map_err(|e| PageError::Internal(anyhow::anyhow!("template: {e}")))?;
     let mut response = Html(body).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -74,7 +81,11 @@ struct ErrorPage {
 /// The localized page for a failure (used by the error middleware).
 pub fn render_error(ctx: &Ctx, failure: &Failure) -> Response {
     let heading = ctx.tr().t(failure.kind);
-    let page = ErrorPage { page: ctx.page(heading.clone()), heading, detail: failure.detail.clone() };
+    let page = ErrorPage {
+        page: ctx.page(heading.clone()),
+        heading,
+        detail: failure.detail.clone(),
+    };
     match page.render() {
         Ok(body) => (failure.status, Html(body)).into_response(),
         Err(_) => failure.status.into_response(),
@@ -91,10 +102,18 @@ pub struct FormErrors(pub Vec<(String, String)>);
 
 impl FormErrors {
     pub fn from_fields(tr: Tr, fields: &[crate::services::FieldError]) -> FormErrors {
-        FormErrors(fields.iter().map(|f| (f.field.to_string(), tr.t(f.message_id))).collect())
+        FormErrors(
+            fields
+                .iter()
+                .map(|f| (f.field.to_string(), tr.t(f.message_id)))
+                .collect(),
+        )
     }
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

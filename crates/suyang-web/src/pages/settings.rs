@@ -39,11 +39,17 @@ impl SettingsPage {
     }
 }
 
-async fn page(ctx: &Ctx, notice: Option<&str>, errors: FormErrors) -> Result<SettingsPage, PageError> {
+async fn page(
+    ctx: &Ctx,
+    notice: Option<&str>,
+    errors: FormErrors,
+) -> Result<SettingsPage, PageError> {
     let user = ctx.require_user()?;
     let tr = ctx.tr();
     let stats: Option<StatisticsRecord> = ctx.state.store.statistics(user.id).await?;
-    let chosen = |f: fn(&StatisticsRecord) -> Option<&String>| stats.as_ref().and_then(f).cloned().unwrap_or_default();
+    let chosen = |f: fn(&StatisticsRecord) -> Option<&String>| {
+        stats.as_ref().and_then(f).cloned().unwrap_or_default()
+    };
     let region = chosen(|s| s.region.as_ref());
     let age = chosen(|s| s.age_band.as_ref());
     let group = chosen(|s| s.group.as_ref());
@@ -55,7 +61,13 @@ async fn page(ctx: &Ctx, notice: Option<&str>, errors: FormErrors) -> Result<Set
         display_name: user.display_name.clone(),
         elder_modes: [ElderMode::Off, ElderMode::On, ElderMode::Large]
             .into_iter()
-            .map(|m| (m.key(), tr.t(&format!("elder-mode-{}", m.key())), m == user.elder_mode))
+            .map(|m| {
+                (
+                    m.key(),
+                    tr.t(&format!("elder-mode-{}", m.key())),
+                    m == user.elder_mode,
+                )
+            })
             .collect(),
         consented: stats.is_some(),
         regions: ctx
@@ -68,8 +80,20 @@ async fn page(ctx: &Ctx, notice: Option<&str>, errors: FormErrors) -> Result<Set
                 (code, r.full_name.clone(), selected)
             })
             .collect(),
-        age_bands: AgeBand::ALL.iter().map(|a| (a.key(), tr.t(&format!("age-{}", a.key())), a.key() == age)).collect(),
-        groups: Group::ALL.iter().map(|g| (g.key(), tr.t(&format!("group-{}", g.key())), g.key() == group)).collect(),
+        age_bands: AgeBand::ALL
+            .iter()
+            .map(|a| (a.key(), tr.t(&format!("age-{}", a.key())), a.key() == age))
+            .collect(),
+        groups: Group::ALL
+            .iter()
+            .map(|g| {
+                (
+                    g.key(),
+                    tr.t(&format!("group-{}", g.key())),
+                    g.key() == group,
+                )
+            })
+            .collect(),
     })
 }
 
@@ -84,7 +108,9 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
 }
 
 async fn failed(ctx: &Ctx, fields: &[FieldError]) -> Result<Response, PageError> {
-    unprocessable(html(&page(ctx, None, FormErrors::from_fields(ctx.tr(), fields)).await?))
+    unprocessable(html(
+        &page(ctx, None, FormErrors::from_fields(ctx.tr(), fields)).await?,
+    ))
 }
 
 fn service_error(e: ServiceError) -> PageError {
@@ -108,15 +134,25 @@ pub async fn save(ctx: Ctx, Form(form): Form<SettingsForm>) -> Result<Response, 
     let user = ctx.require_user()?;
     let elder = ElderMode::from_key(&form.elder_mode).unwrap_or(user.elder_mode);
     let locale = Locale::from_tag(&form.locale).map(|l| l.tag());
-    let settings = Settings { display_name: &form.display_name, locale: Some(locale.unwrap_or(ctx.locale.tag())), elder_mode: elder };
+    let settings = Settings {
+        display_name: &form.display_name,
+        locale: Some(locale.unwrap_or(ctx.locale.tag())),
+        elder_mode: elder,
+    };
     match services::update_settings(&ctx.state, user, settings, ctx.now).await {
         Ok(()) => {
             let secure = ctx.state.config.secure_cookies;
             let mut response = Redirect::to("/me/settings?saved=settings").into_response();
             let h = response.headers_mut();
-            h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::ELDER_COOKIE, elder.key(), secure));
+            h.append(
+                header::SET_COOKIE,
+                ctx::preference_cookie(ctx::ELDER_COOKIE, elder.key(), secure),
+            );
             if let Some(l) = locale {
-                h.append(header::SET_COOKIE, ctx::preference_cookie(ctx::LANG_COOKIE, l, secure));
+                h.append(
+                    header::SET_COOKIE,
+                    ctx::preference_cookie(ctx::LANG_COOKIE, l, secure),
+                );
             }
             Ok(response)
         }
@@ -136,7 +172,16 @@ pub struct PasswordForm {
 pub async fn password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Response, PageError> {
     ctx.check_csrf(Some(&form.csrf))?;
     let user = ctx.require_user()?;
-    match services::change_password(&ctx.state, user, &form.current_password, &form.new_password, ctx.session_hash.as_deref(), ctx.now).await {
+    match services::change_password(
+        &ctx.state,
+        user,
+        &form.current_password,
+        &form.new_password,
+        ctx.session_hash.as_deref(),
+        ctx.now,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/me/settings?saved=password").into_response()),
         Err(ServiceError::Invalid(fields)) => failed(&ctx, &fields).await,
         Err(e) => Err(service_error(e)),
@@ -157,9 +202,20 @@ pub async fn statistics(ctx: Ctx, Form(form): Form<StatisticsForm>) -> Result<Re
     ctx.check_csrf(Some(&form.csrf))?;
     let user = ctx.require_user()?;
     if form.consent != "yes" {
-        return failed(&ctx, &[FieldError { field: "consent", message_id: "error-consent-required" }]).await;
+        return failed(
+            &ctx,
+            &[FieldError {
+                field: "consent",
+                message_id: "error-consent-required",
+            }],
+        )
+        .await;
     }
-    let input = StatisticsInput { region: Some(&form.region), age_band: Some(&form.age_band), group: Some(&form.group) };
+    let input = StatisticsInput {
+        region: Some(&form.region),
+        age_band: Some(&form.age_band),
+        group: Some(&form.group),
+    };
     match services::give_statistics_consent(&ctx.state, user, input, ctx.now).await {
         Ok(_) => Ok(Redirect::to("/me/settings?saved=statistics").into_response()),
         Err(ServiceError::Invalid(fields)) => failed(&ctx, &fields).await,
@@ -187,8 +243,14 @@ pub async fn export(ctx: Ctx) -> Result<Response, PageError> {
     let body = serde_json::to_string_pretty(&data).map_err(|e| PageError::Internal(e.into()))?;
     let mut response = body.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"suyang-my-data.json\""));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"suyang-my-data.json\""),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -206,9 +268,10 @@ pub async fn delete(ctx: Ctx, Form(form): Form<DeleteForm>) -> Result<Response, 
     match services::delete_account(&ctx.state, user, &form.password).await {
         Ok(()) => {
             let mut response = Redirect::to("/?deleted=1").into_response();
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, ctx::set_cookie(ctx::SESSION_COOKIE, "", 0, ctx.state.config.secure_cookies));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                ctx::set_cookie(ctx::SESSION_COOKIE, "", 0, ctx.state.config.secure_cookies),
+            );
             Ok(response)
         }
         Err(ServiceError::Invalid(fields)) => failed(&ctx, &fields).await,
