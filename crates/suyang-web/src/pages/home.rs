@@ -39,6 +39,7 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
 }
 
 pub struct Bar {
+    pub label_x: u32,
     pub y: u32,
     pub text_y: u32,
     pub width: u32,
@@ -91,8 +92,8 @@ struct Me {
     completed: Vec<(String, String)>,
 }
 
-const CHART_WIDTH: u32 = 640;
-const BAR_X: u32 = 230;
+const CHART_WIDTH: u32 = 720;
+const BAR_X: u32 = 320;
 const ROW: u32 = 40;
 const BAR_HEIGHT: u32 = 24;
 
@@ -143,6 +144,7 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
             .zip(&areas)
             .enumerate()
             .map(|(i, (a, row))| Bar {
+                label_x: BAR_X - 8,
                 y: i as u32 * ROW + 8,
                 text_y: i as u32 * ROW + 26,
                 width: ((a.score / 4.0) * span as f32).round() as u32,
