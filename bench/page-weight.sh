@@ -6,15 +6,18 @@
 # A resource the server sends uncompressed counts at its full size (noted on stderr).
 set -euo pipefail
 url=${1:?usage: page-weight.sh URL}
+# Optional extra request header, e.g. PAGE_WEIGHT_HEADER="Cookie: suyang_session=…" for a signed-in page.
+extra=()
+[[ -n ${PAGE_WEIGHT_HEADER:-} ]] && extra=(-H "$PAGE_WEIGHT_HEADER")
 
 # Bytes on the wire for one URL (curl --compressed sends Accept-Encoding and decodes).
 wire() {
-  local out; out=$(curl --compressed -sf -o /dev/null -w '%{size_download} %header{content-encoding}' "$1")
+  local out; out=$(curl "${extra[@]}" --compressed -sf -o /dev/null -w '%{size_download} %header{content-encoding}' "$1")
   [[ $out == *' '?* ]] || echo "note: not compressed: $1" >&2
   echo "${out%% *}"
 }
 
-html=$(curl --compressed -sf "$url")
+html=$(curl "${extra[@]}" --compressed -sf "$url")
 html_bytes=$(wire "$url")
 
 # List "css URL" / "js URL" lines, absolute, deduplicated (python3 stdlib only).

@@ -51,7 +51,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(CompressionLayer::new())
+        // Fastest gzip: a third of the CPU of the default level for a few percent more bytes.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(ops::track))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .with_state(state)

@@ -53,10 +53,16 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
-/// A hash to verify against when the login does not exist, so that timing does not reveal
-/// which logins are registered.
+/// A real hash of a random password, verified against when the login does not exist, so that
+/// the time a failed sign-in takes does not reveal which logins are registered.
 pub fn decoy_hash() -> &'static str {
-    "$argon2id$v=19$m=19456,t=2,p=1$c3V5YW5nZGVjb3lzYWx0$9mC1kQ3LqWg1X8m7o0cWmH5r0Qy4m7b0i2m9kS6oN1c"
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        argon2(19 * 1024)
+            .hash_password(random_token().as_bytes())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
 }
 
 /// How long a form stays valid.
@@ -164,6 +170,7 @@ mod tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse".into(), h.clone()).await);
         assert!(!verify_password("wrong horse".into(), h).await);
+        assert!(decoy_hash().starts_with("$argon2id$"));
         assert!(!verify_password("x".into(), decoy_hash().into()).await);
         assert!(!verify_password("x".into(), "not a hash".into()).await);
     }

@@ -41,6 +41,10 @@ pub struct Catalog {
     pub frameworks: Vec<StoredFramework>,
     pub lessons: Vec<Lesson>,
     pub revision: i64,
+    /// Rendered HTML fragments that depend only on this catalogue and a locale (the framework
+    /// browser's body). Dropped with the catalogue when it is refreshed.
+    pub fragments:
+        std::sync::Mutex<std::collections::HashMap<(Uuid, suyang_domain::lang::Locale), Arc<str>>>,
 }
 
 impl Catalog {
@@ -102,6 +106,10 @@ impl AppState {
             .await?;
         let fresh = crate::security::random_token();
         let secret = store.setting_or_insert("csrf_secret", &fresh).await?;
+        tokio::task::spawn_blocking(|| {
+            crate::security::decoy_hash();
+        })
+        .await?;
         let (p, c, a) = content::region_tables()?;
         let state = AppState(Arc::new(Inner {
             store,
@@ -134,6 +142,7 @@ impl AppState {
                 frameworks,
                 lessons,
                 revision,
+                fragments: Default::default(),
             });
         }
         Ok(())

@@ -1,11 +1,16 @@
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
 use suyang_domain::content::digcomp_names;
+use suyang_domain::framework::Framework;
+use suyang_domain::lang::Locale;
 use uuid::Uuid;
 
 use crate::ctx::{Ctx, PageCtx};
 use crate::errors::PageError;
+use crate::i18n::Tr;
 use crate::pages::{html, level_name};
 use crate::state::Catalog;
 
@@ -35,14 +40,31 @@ struct FrameworkPage {
     competence_count: i64,
     case_url: String,
     others: Vec<(Uuid, String)>,
+    body: Arc<str>,
+}
+
+/// The framework tree: the same for every visitor in one language, so rendered once per
+/// catalogue revision and reused.
+#[derive(Template)]
+#[template(path = "framework_body.html")]
+struct FrameworkBody {
+    contents_label: String,
+    abilities_label: String,
+    digcomp_label: String,
     areas: Vec<AreaView>,
 }
 
-fn render(ctx: &Ctx, catalog: &Catalog, id: Uuid) -> Result<Response, PageError> {
-    let stored = catalog.framework(id).ok_or(PageError::NotFound)?;
-    let f = &stored.framework;
-    let l = ctx.locale;
-    let tr = ctx.tr();
+fn body(catalog: &Catalog, f: &Framework, l: Locale) -> Result<Arc<str>, PageError> {
+    let key = (f.id, l);
+    if let Some(hit) = catalog
+        .fragments
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(hit);
+    }
+    let tr = Tr(l);
     let digcomp = digcomp_names().unwrap_or_default();
     let areas = f
         .areas
@@ -73,6 +95,25 @@ fn render(ctx: &Ctx, catalog: &Catalog, id: Uuid) -> Result<Response, PageError>
                 .collect(),
         })
         .collect();
+    let rendered: Arc<str> = FrameworkBody {
+        contents_label: tr.t("framework-contents"),
+        abilities_label: tr.t("framework-abilities"),
+        digcomp_label: tr.t("framework-digcomp"),
+        areas,
+    }
+    .render()
+    .map_err(|e| PageError::Internal(anyhow::anyhow!("template: {e}")))?
+    .into();
+    if let Ok(mut m) = catalog.fragments.lock() {
+        m.insert(key, rendered.clone());
+    }
+    Ok(rendered)
+}
+
+fn render(ctx: &Ctx, catalog: &Catalog, id: Uuid) -> Result<Response, PageError> {
+    let stored = catalog.framework(id).ok_or(PageError::NotFound)?;
+    let f = &stored.framework;
+    let l = ctx.locale;
     let title = f.title.get(l).to_string();
     html(&FrameworkPage {
         page: ctx.page(title.clone()),
@@ -87,7 +128,7 @@ fn render(ctx: &Ctx, catalog: &Catalog, id: Uuid) -> Result<Response, PageError>
             .filter(|o| o.framework.id != id)
             .map(|o| (o.framework.id, o.framework.title.get(l).to_string()))
             .collect(),
-        areas,
+        body: body(catalog, f, l)?,
     })
 }
 
