@@ -11,6 +11,8 @@ use serde_json::json;
 use suyang_domain::case::{self, CaseUris};
 use uuid::Uuid;
 
+use suyang_store::StoredFramework;
+
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -69,34 +71,37 @@ async fn documents(State(state): State<AppState>) -> Response {
     Json(json!({ "CFDocuments": docs })).into_response()
 }
 
-async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let id = match parse(&id) {
+/// Answers with `render(framework)` for the framework `id`, or the imsx error.
+fn framework_response(
+    state: &AppState,
+    id: &str,
+    render: impl FnOnce(&StoredFramework, &CaseUris) -> serde_json::Value,
+) -> Response {
+    let id = match parse(id) {
         Ok(id) => id,
         Err(r) => return r,
     };
     let catalog = state.catalog();
     match catalog.framework(id) {
-        Some(f) => {
-            Json(json!({ "CFDocument": case::document(&f.framework, &uris(&state), f.updated_at) }))
-                .into_response()
-        }
+        Some(f) => Json(render(f, &uris(state))).into_response(),
         None => unknown(),
     }
 }
 
+async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    framework_response(
+        &state,
+        &id,
+        |f, uris| json!({ "CFDocument": case::document(&f.framework, uris, f.updated_at) }),
+    )
+}
+
 async fn package(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let id = match parse(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let catalog = state.catalog();
-    match catalog.framework(id) {
-        Some(f) => {
-            Json(json!({ "CFPackage": case::package(&f.framework, &uris(&state), f.updated_at) }))
-                .into_response()
-        }
-        None => unknown(),
-    }
+    framework_response(
+        &state,
+        &id,
+        |f, uris| json!({ "CFPackage": case::package(&f.framework, uris, f.updated_at) }),
+    )
 }
 
 async fn item(State(state): State<AppState>, Path(id): Path<String>) -> Response {

@@ -24,18 +24,6 @@ struct SignUpPage {
     errors: FormErrors,
 }
 
-impl SignUpPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-    fn error_is(&self, field: &str) -> bool {
-        self.errors.get(field).is_some()
-    }
-    fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-}
-
 pub async fn signup_form(ctx: Ctx) -> Result<Response, PageError> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/me").into_response());

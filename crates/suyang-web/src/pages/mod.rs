@@ -115,6 +115,9 @@ impl FormErrors {
             .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -27,18 +27,6 @@ struct SettingsPage {
     groups: Vec<(&'static str, String, bool)>,
 }
 
-impl SettingsPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-    fn error_is(&self, field: &str) -> bool {
-        self.errors.get(field).is_some()
-    }
-    fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-}
-
 async fn page(
     ctx: &Ctx,
     notice: Option<&str>,
