@@ -145,6 +145,11 @@ async fn cli_audit(
     Ok(())
 }
 
+/// Operators read the command line in English.
+fn english(message_id: &str) -> String {
+    suyang_web::translate(suyang_domain::lang::Locale::En, message_id)
+}
+
 fn parse_role(key: &str) -> anyhow::Result<Role> {
     Role::from_key(key).with_context(|| {
         format!("unknown role {key:?}; use learner, facilitator, org-admin or platform-admin")
