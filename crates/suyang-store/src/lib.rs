@@ -2,11 +2,24 @@
 //! scale). Each query is written once and compiled for both backends; the DDL differs, so each
 //! backend has its own migrations folder.
 
+/// Runs `$body` with `$pool` bound to whichever pool the store has. The body is written once and
+/// type-checked against both drivers, so the two backends cannot drift apart.
+macro_rules! with_pool {
+    ($self:expr, |$pool:ident| $body:expr) => {
+        match &$self.backend {
+            crate::store::Backend::Sqlite($pool) => $body,
+            crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
 mod error;
+mod lrs;
 mod records;
 mod store;
 pub mod testing;
 
 pub use error::StoreError;
+pub use lrs::{LrsCredential, NewStatement, StatementQuery, StoredStatement};
 pub use records::*;
 pub use store::{Backend, Store};

@@ -26,18 +26,7 @@ pub enum Backend {
 /// The platform's storage. Cheap to clone (pools are shared).
 #[derive(Clone, Debug)]
 pub struct Store {
-    backend: Backend,
-}
-
-/// Runs `$body` with `$pool` bound to whichever pool the store has. The body is written once and
-/// type-checked against both drivers, so the two backends cannot drift apart.
-macro_rules! with_pool {
-    ($self:expr, |$pool:ident| $body:expr) => {
-        match &$self.backend {
-            Backend::Sqlite($pool) => $body,
-            Backend::Postgres($pool) => $body,
-        }
-    };
+    pub(crate) backend: Backend,
 }
 
 #[derive(sqlx::FromRow)]
@@ -117,7 +106,7 @@ impl EventRow {
     }
 }
 
-fn utc(t: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn utc(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(time::UtcOffset::UTC)
 }
 

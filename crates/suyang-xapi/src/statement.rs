@@ -17,6 +17,8 @@ pub struct Prepared {
     pub verb: String,
     /// Canonical identifier of the actor (see [`agent_key`]); for groups, the group's own.
     pub actor: Option<String>,
+    /// Key of the object when it is an Agent or identified Group.
+    pub object_agent: Option<String>,
     /// Activity id when the object is an Activity.
     pub activity: Option<String>,
     pub registration: Option<Uuid>,
@@ -215,6 +217,9 @@ pub fn prepare(
         .and_then(Value::as_str)
         .and_then(|s| Uuid::parse_str(s).ok());
     let actor = map.get("actor").and_then(agent_key);
+    let object_agent = matches!(object_type, "Agent" | "Group")
+        .then(|| agent_key(&object))
+        .flatten();
     let activity = (object_type == "Activity")
         .then(|| object.get("id").and_then(Value::as_str).map(str::to_owned))
         .flatten();
@@ -226,6 +231,7 @@ pub fn prepare(
         body: statement,
         verb,
         actor,
+        object_agent,
         activity,
         registration,
         voids,

@@ -1,0 +1,302 @@
+//! Storage of the learning record store: client credentials and xAPI statements, with the
+//! indexes every statement query filters on.
+
+use sqlx::types::Json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::store::{Store, utc};
+
+/// A key/secret pair an xAPI client authenticates with (HTTP Basic), scoped to an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LrsCredential {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub key: String,
+    pub secret_hash: String,
+    /// xAPI scopes: statements/write, statements/read, statements/read/mine, state, define,
+    /// profile, all/read, all.
+    pub scopes: Vec<String>,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// A validated, prepared statement and the values it is indexed by.
+#[derive(Debug, Clone)]
+pub struct NewStatement {
+    pub id: Uuid,
+    /// The statement JSON as it will be returned.
+    pub body: String,
+    pub verb: String,
+    pub actor: Option<String>,
+    pub object_agent: Option<String>,
+    pub activity: Option<String>,
+    pub registration: Option<Uuid>,
+    pub voids: Option<Uuid>,
+    pub timestamp: OffsetDateTime,
+    pub stored: OffsetDateTime,
+    pub related_agents: Vec<String>,
+    pub related_activities: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredStatement {
+    /// Position in the order of storage; query cursors are built on it.
+    pub seq: i64,
+    pub id: Uuid,
+    pub body: String,
+    pub voided: bool,
+}
+
+/// Filters of `GET /xapi/statements` (agent and activity as canonical keys).
+#[derive(Debug, Clone, Default)]
+pub struct StatementQuery {
+    pub org_id: Uuid,
+    pub agent: Option<String>,
+    pub related_agents: bool,
+    pub verb: Option<String>,
+    pub activity: Option<String>,
+    pub related_activities: bool,
+    pub registration: Option<Uuid>,
+    pub since: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    pub ascending: bool,
+    /// Continue after this `seq` (exclusive), in the query's direction.
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+type CredentialRow = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    String,
+    Json<Vec<String>>,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+);
+
+impl Store {
+    pub async fn create_lrs_credential(&self, c: &LrsCredential) -> Result<(), StoreError> {
+        with_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO lrs_credentials (id, org_id, name, key, secret_hash, scopes, created_at, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(c.id)
+            .bind(c.org_id)
+            .bind(&c.name)
+            .bind(&c.key)
+            .bind(&c.secret_hash)
+            .bind(Json(&c.scopes))
+            .bind(utc(c.created_at))
+            .bind(c.revoked_at.map(utc))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })
+        .map_err(|e| StoreError::from_insert(e, "credential key"))?;
+        Ok(())
+    }
+
+    pub async fn lrs_credential_by_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<LrsCredential>, StoreError> {
+        let row: Option<CredentialRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, org_id, name, key, secret_hash, scopes, created_at, revoked_at FROM lrs_credentials WHERE key = $1",
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(
+            |(id, org_id, name, key, secret_hash, Json(scopes), created_at, revoked_at)| {
+                LrsCredential {
+                    id,
+                    org_id,
+                    name,
+                    key,
+                    secret_hash,
+                    scopes,
+                    created_at,
+                    revoked_at,
+                }
+            },
+        ))
+    }
+
+    /// Stores a batch atomically: all of it or none. A statement whose id is already stored is
+    /// skipped when `same` says the two agree, and fails the whole batch with
+    /// `Conflict("statement")` when they differ (statements are immutable). Voiding statements
+    /// mark their target voided. Returns the ids actually inserted.
+    pub async fn insert_statements(
+        &self,
+        org_id: Uuid,
+        batch: &[NewStatement],
+        same: impl Fn(&str, &str) -> bool,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut inserted = Vec::with_capacity(batch.len());
+            for s in batch {
+                let existing: Option<String> =
+                    sqlx::query_scalar("SELECT body FROM xapi_statements WHERE id = $1")
+                        .bind(s.id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(existing) = existing {
+                    if same(&existing, &s.body) {
+                        continue;
+                    }
+                    return Err(StoreError::Conflict("statement"));
+                }
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO xapi_statements (id, org_id, verb, actor, object_agent, activity, registration, voids, timestamp, stored, body)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+                )
+                .bind(s.id)
+                .bind(org_id)
+                .bind(&s.verb)
+                .bind(&s.actor)
+                .bind(&s.object_agent)
+                .bind(&s.activity)
+                .bind(s.registration)
+                .bind(s.voids)
+                .bind(utc(s.timestamp))
+                .bind(utc(s.stored))
+                .bind(&s.body)
+                .fetch_one(&mut *tx)
+                .await?;
+                for agent in &s.related_agents {
+                    sqlx::query("INSERT INTO xapi_statement_agents (agent, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(agent)
+                        .bind(seq)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for activity in &s.related_activities {
+                    sqlx::query("INSERT INTO xapi_statement_activities (activity, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(activity)
+                        .bind(seq)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(target) = s.voids {
+                    sqlx::query("UPDATE xapi_statements SET voided = TRUE WHERE id = $1 AND org_id = $2 AND voids IS NULL")
+                        .bind(target)
+                        .bind(org_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                inserted.push(s.id);
+            }
+            tx.commit().await?;
+            Ok(inserted)
+        })
+    }
+
+    /// One statement of an organisation, voided or not.
+    pub async fn statement(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<StoredStatement>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT seq, id, body, voided FROM xapi_statements WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })?)
+    }
+
+    /// Statements matching every given filter, voided ones left out, in storage order (newest
+    /// first unless `ascending`), at most `limit`.
+    pub async fn query_statements(
+        &self,
+        q: &StatementQuery,
+    ) -> Result<Vec<StoredStatement>, StoreError> {
+        let mut sql = String::from(
+            "SELECT s.seq, s.id, s.body, s.voided FROM xapi_statements s WHERE s.org_id = $1 AND s.voided = FALSE",
+        );
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if q.agent.is_some() {
+            let i = next();
+            if q.related_agents {
+                sql.push_str(&format!(" AND s.seq IN (SELECT statement_seq FROM xapi_statement_agents WHERE agent = ${i})"));
+            } else {
+                sql.push_str(&format!(" AND (s.actor = ${i} OR s.object_agent = ${i})"));
+            }
+        }
+        if q.verb.is_some() {
+            sql.push_str(&format!(" AND s.verb = ${}", next()));
+        }
+        if q.activity.is_some() {
+            let i = next();
+            if q.related_activities {
+                sql.push_str(&format!(" AND s.seq IN (SELECT statement_seq FROM xapi_statement_activities WHERE activity = ${i})"));
+            } else {
+                sql.push_str(&format!(" AND s.activity = ${i}"));
+            }
+        }
+        if q.registration.is_some() {
+            sql.push_str(&format!(" AND s.registration = ${}", next()));
+        }
+        if q.since.is_some() {
+            sql.push_str(&format!(" AND s.stored > ${}", next()));
+        }
+        if q.until.is_some() {
+            sql.push_str(&format!(" AND s.stored <= ${}", next()));
+        }
+        if q.after.is_some() {
+            sql.push_str(&format!(
+                " AND s.seq {} ${}",
+                if q.ascending { ">" } else { "<" },
+                next()
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY s.seq {} LIMIT ${}",
+            if q.ascending { "ASC" } else { "DESC" },
+            next()
+        ));
+        // The SQL above is assembled from fixed fragments; every value is a bound parameter.
+        Ok(with_pool!(self, |pool| {
+            let mut query = sqlx::query_as::<_, StoredStatement>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(q.org_id);
+            if let Some(a) = &q.agent {
+                query = query.bind(a);
+            }
+            if let Some(v) = &q.verb {
+                query = query.bind(v);
+            }
+            if let Some(a) = &q.activity {
+                query = query.bind(a);
+            }
+            if let Some(r) = q.registration {
+                query = query.bind(r);
+            }
+            if let Some(t) = q.since {
+                query = query.bind(utc(t));
+            }
+            if let Some(t) = q.until {
+                query = query.bind(utc(t));
+            }
+            if let Some(a) = q.after {
+                query = query.bind(a);
+            }
+            query.bind(q.limit).fetch_all(pool).await
+        })?)
+    }
+}
