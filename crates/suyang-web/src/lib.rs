@@ -13,6 +13,7 @@ mod pages;
 mod security;
 pub mod services;
 mod state;
+pub mod xapi;
 
 pub use errors::ApiError;
 
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .nest("/ims/case/v1p1", case::routes())
+        .nest("/xapi", xapi::routes())
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)

@@ -51,6 +51,9 @@ pub enum Command {
     /// Import or export competence frameworks as 1EdTech CASE 1.1 JSON.
     #[command(subcommand)]
     Framework(FrameworkCommand),
+    /// Manage the learning record store.
+    #[command(subcommand)]
+    Lrs(LrsCommand),
     /// Write a consistent copy of the SQLite database to FILE while it runs.
     Backup {
         /// Where to write the copy (must not exist).
@@ -116,4 +119,25 @@ pub enum FrameworkCommand {
     },
     /// List stored frameworks.
     List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LrsCommand {
+    /// Manage the key/secret pairs xAPI clients authenticate with.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CredentialsCommand {
+    /// Create a credential; prints its key and secret (the secret is shown only once).
+    Add {
+        /// What the credential is for, e.g. "H5P in the county school".
+        #[arg(long)]
+        name: String,
+        /// xAPI scope: statements/write, statements/read, statements/read/mine, state, define,
+        /// profile, all/read or all (repeat for several; default: all).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+    },
 }

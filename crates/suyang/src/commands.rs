@@ -10,7 +10,10 @@ use suyang_web::{AppState, WebConfig};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::cli::{Cli, Command, FrameworkCommand, LogFormat, ServeArgs, UserCommand};
+use crate::cli::{
+    Cli, Command, CredentialsCommand, FrameworkCommand, LogFormat, LrsCommand, ServeArgs,
+    UserCommand,
+};
 use crate::config::{FileConfig, Settings};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -31,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(cmd) => user(&settings, cmd).await,
         Command::Framework(cmd) => framework(&settings, cmd).await,
+        Command::Lrs(LrsCommand::Credentials(cmd)) => credentials(&settings, cmd).await,
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Check => check(&settings).await,
     }
@@ -166,9 +170,10 @@ async fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<ExitCode>
             admin,
             role,
         } => {
-            let login = Login::parse(&login).map_err(|e| anyhow::anyhow!("invalid login: {e}"))?;
+            let login = Login::parse(&login)
+                .map_err(|e| anyhow::anyhow!("invalid login: {}", english(e.message_id())))?;
             let name = DisplayName::parse(name.as_deref().unwrap_or(login.as_str()))
-                .map_err(|e| anyhow::anyhow!("invalid name: {e}"))?;
+                .map_err(|e| anyhow::anyhow!("invalid name: {}", english(e.message_id())))?;
             let role = if admin {
                 Role::PlatformAdmin
             } else {
@@ -179,7 +184,7 @@ async fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<ExitCode>
             };
             let password = read_password("Password: ")?;
             check_password(&password)
-                .map_err(|e| anyhow::anyhow!("password refused: {e} (at least 8 characters)"))?;
+                .map_err(|e| anyhow::anyhow!("password refused: {}", english(e.message_id())))?;
             let hash = suyang_web::services::hash_password(password).await?;
             let org = store
                 .ensure_organisation("default", "默认机构", now)
@@ -315,6 +320,53 @@ async fn framework(settings: &Settings, cmd: FrameworkCommand) -> anyhow::Result
                     f.framework.title.get(suyang_domain::lang::Locale::DEFAULT)
                 );
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn credentials(settings: &Settings, cmd: CredentialsCommand) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let now = OffsetDateTime::now_utc();
+    match cmd {
+        CredentialsCommand::Add { name, scopes } => {
+            let scopes = if scopes.is_empty() {
+                vec!["all".to_string()]
+            } else {
+                scopes
+            };
+            if let Some(bad) = scopes
+                .iter()
+                .find(|s| !suyang_web::xapi::SCOPES.contains(&s.as_str()))
+            {
+                bail!(
+                    "unknown scope {bad:?}; use one of {}",
+                    suyang_web::xapi::SCOPES.join(", ")
+                );
+            }
+            if name.trim().is_empty() {
+                bail!("give the credential a name");
+            }
+            let org = store
+                .ensure_organisation("default", "默认机构", now)
+                .await?;
+            let (credential, secret) =
+                suyang_web::xapi::create_credential(&store, org.id, name.trim(), &scopes, now)
+                    .await?;
+            cli_audit(
+                &store,
+                Some(org.id),
+                "lrs.credential.add",
+                &credential.key,
+                serde_json::json!({ "name": credential.name, "scopes": scopes }),
+            )
+            .await?;
+            println!(
+                "key:    {}\nsecret: {secret}\nscopes: {}\nendpoint: {}/xapi/",
+                credential.key,
+                scopes.join(" "),
+                settings.public_url
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,523 @@
+//! The Statement resource: PUT (one, with `statementId`), POST (one or a batch, atomic) and GET
+//! (one by id, or a query with `more` paging).
+
+use std::collections::{HashMap, HashSet};
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use suyang_domain::lang::Locale;
+use suyang_store::{NewStatement, StatementQuery, StoreError};
+use suyang_xapi::statement::{agent_key, prepare, same_statement};
+use suyang_xapi::syntax::{is_iri, parse_timestamp};
+use suyang_xapi::validate::VOIDED;
+use suyang_xapi::{Version, validate_statement};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::auth::Client;
+use super::error;
+use super::format::{self, Format};
+use crate::state::AppState;
+
+/// Most statements one query page returns.
+const MAX_LIMIT: i64 = 500;
+
+fn http_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        days[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        months[usize::from(u8::from(t.month())) - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn params(raw: Option<&str>) -> Result<HashMap<String, String>, Response> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|_| error(StatusCode::BAD_REQUEST, "the query string is malformed"))?;
+    let mut map = HashMap::new();
+    for (k, v) in pairs {
+        if map.insert(k.clone(), v).is_some() {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                format!("parameter {k} is given twice"),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+fn only_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Response> {
+    match p.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("parameter {k} is not allowed here"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("application/json") {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "statements are sent as application/json",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })
+}
+
+fn store_failure(e: StoreError) -> Response {
+    match e {
+        StoreError::Conflict(_) => error(
+            StatusCode::CONFLICT,
+            "a statement with this id is already stored with different content",
+        ),
+        other => {
+            tracing::error!(error = %other, "statement store failed");
+            error(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable")
+        }
+    }
+}
+
+/// Validates, prepares and stores statements in one atomic batch.
+async fn store_batch(
+    state: &AppState,
+    client: &Client,
+    version: Version,
+    statements: Vec<Value>,
+    put_id: Option<Uuid>,
+) -> Result<Vec<Uuid>, Response> {
+    let now = OffsetDateTime::now_utc();
+    let mut prepared = Vec::with_capacity(statements.len());
+    // As sent, for comparison with a stored statement of the same id (the LRS-set properties of
+    // the new one must not count as differences).
+    let mut originals: HashMap<Uuid, Value> = HashMap::new();
+    let mut ids = HashSet::new();
+    for (i, s) in statements.into_iter().enumerate() {
+        validate_statement(&s, version).map_err(|e| {
+            let at = if put_id.is_some() {
+                e.path.clone()
+            } else {
+                format!("[{i}].{}", e.path)
+            };
+            error(StatusCode::BAD_REQUEST, format!("{at}: {}", e.rule))
+        })?;
+        let original = s.clone();
+        let p = prepare(s, put_id, &client.authority, now, version)
+            .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?;
+        originals.insert(p.id, original);
+        if !ids.insert(p.id) {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                format!("statement id {} appears twice in the batch", p.id),
+            ));
+        }
+        prepared.push(p);
+    }
+    // A voiding statement may not void another voiding statement.
+    for p in &prepared {
+        if let Some(target) = p.voids {
+            let stored = state
+                .store
+                .statement(client.credential.org_id, target)
+                .await
+                .map_err(store_failure)?;
+            let target_voids = stored
+                .and_then(|s| serde_json::from_str::<Value>(&s.body).ok())
+                .is_some_and(|b| b["verb"]["id"] == VOIDED);
+            let batch_voids = prepared.iter().any(|q| q.id == target && q.voids.is_some());
+            if target_voids || batch_voids {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "statement {target} is itself a voiding statement and cannot be voided"
+                    ),
+                ));
+            }
+        }
+    }
+    let rows: Vec<NewStatement> = prepared
+        .into_iter()
+        .map(|p| NewStatement {
+            id: p.id,
+            body: p.body.to_string(),
+            verb: p.verb,
+            actor: p.actor,
+            object_agent: p.object_agent,
+            activity: p.activity,
+            registration: p.registration,
+            voids: p.voids,
+            timestamp: p.timestamp,
+            stored: p.stored,
+            related_agents: p.related_agents,
+            related_activities: p.related_activities,
+        })
+        .collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let same = |stored: &str, new: &str| {
+        let id = serde_json::from_str::<Value>(new)
+            .ok()
+            .and_then(|v| v["id"].as_str().and_then(|s| Uuid::try_parse(s).ok()));
+        match (
+            serde_json::from_str::<Value>(stored),
+            id.and_then(|id| originals.get(&id)),
+        ) {
+            (Ok(stored), Some(original)) => same_statement(&stored, original),
+            _ => false,
+        }
+    };
+    state
+        .store
+        .insert_statements(client.credential.org_id, &rows, same)
+        .await
+        .map_err(store_failure)?;
+    Ok(ids)
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    Extension(version): Extension<Version>,
+    client: Client,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !client.may("statements/write") {
+        return error(
+            StatusCode::FORBIDDEN,
+            "this credential may not write statements",
+        );
+    }
+    let p = match params(query.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Err(r) = only_params(&p, &["statementId"]) {
+        return r;
+    }
+    let Some(id) = p.get("statementId").and_then(|s| Uuid::try_parse(s).ok()) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "PUT needs a statementId parameter that is a UUID",
+        );
+    };
+    let statement = match json_body(&headers, &body) {
+        Ok(v) if v.is_object() => v,
+        Ok(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "PUT takes one statement (a JSON object)",
+            );
+        }
+        Err(r) => return r,
+    };
+    match store_batch(&state, &client, version, vec![statement], Some(id)).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(r) => r,
+    }
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    Extension(version): Extension<Version>,
+    client: Client,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !client.may("statements/write") {
+        return error(
+            StatusCode::FORBIDDEN,
+            "this credential may not write statements",
+        );
+    }
+    match params(query.as_deref()).and_then(|p| only_params(&p, &[])) {
+        Ok(()) => {}
+        Err(r) => return r,
+    }
+    let statements = match json_body(&headers, &body) {
+        Ok(Value::Array(list)) if !list.is_empty() => list,
+        Ok(Value::Array(_)) => return error(StatusCode::BAD_REQUEST, "the batch is empty"),
+        Ok(v @ Value::Object(_)) => vec![v],
+        Ok(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "send a statement (JSON object) or an array of statements",
+            );
+        }
+        Err(r) => return r,
+    };
+    match store_batch(&state, &client, version, statements, None).await {
+        Ok(ids) => axum::Json(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()).into_response(),
+        Err(r) => r,
+    }
+}
+
+fn flag(p: &HashMap<String, String>, key: &str) -> Result<bool, Response> {
+    match p.get(key).map(String::as_str) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("{key} must be true or false"),
+        )),
+    }
+}
+
+fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::negotiate)
+        .unwrap_or(Locale::DEFAULT)
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    client: Client,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let mine_only = !client.may("statements/read");
+    if mine_only && !client.may("statements/read/mine") {
+        return error(
+            StatusCode::FORBIDDEN,
+            "this credential may not read statements",
+        );
+    }
+    let p = match params(query.as_deref()) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let allowed = [
+        "statementId",
+        "voidedStatementId",
+        "agent",
+        "verb",
+        "activity",
+        "registration",
+        "related_activities",
+        "related_agents",
+        "since",
+        "until",
+        "limit",
+        "format",
+        "attachments",
+        "ascending",
+        "cursor",
+    ];
+    if let Err(r) = only_params(&p, &allowed) {
+        return r;
+    }
+    let format = match p.get("format").map(String::as_str) {
+        None => Format::Exact,
+        Some(f) => match Format::parse(f) {
+            Some(f) => f,
+            None => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "format must be ids, exact or canonical",
+                );
+            }
+        },
+    };
+    if let Err(r) = flag(&p, "attachments") {
+        return r;
+    }
+    let locale = locale_of(&headers);
+    let org = client.credential.org_id;
+    let consistent = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+
+    // One statement by id.
+    let single = [("statementId", false), ("voidedStatementId", true)]
+        .into_iter()
+        .find_map(|(k, voided)| p.get(k).map(|v| (k, v, voided)));
+    if let Some((key, value, want_voided)) = single {
+        if p.keys().any(|k| {
+            !matches!(
+                k.as_str(),
+                "statementId" | "voidedStatementId" | "format" | "attachments"
+            )
+        }) || (p.contains_key("statementId") && p.contains_key("voidedStatementId"))
+        {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("{key} cannot be combined with query filters"),
+            );
+        }
+        let Ok(id) = Uuid::try_parse(value) else {
+            return error(StatusCode::BAD_REQUEST, format!("{key} must be a UUID"));
+        };
+        let found = match state.store.statement(org, id).await {
+            Ok(s) => s,
+            Err(e) => return store_failure(e),
+        };
+        let Some(s) = found.filter(|s| s.voided == want_voided) else {
+            return error(StatusCode::NOT_FOUND, "no such statement");
+        };
+        let body: Value = serde_json::from_str(&s.body).unwrap_or(Value::Null);
+        if mine_only && body["authority"]["account"]["name"] != client.credential.key.as_str() {
+            return error(StatusCode::NOT_FOUND, "no such statement");
+        }
+        let stored = body["stored"].as_str().and_then(parse_timestamp);
+        let mut r = axum::Json(format::apply(body, format, locale)).into_response();
+        if let Some(t) = stored
+            && let Ok(v) = HeaderValue::from_str(&http_date(t))
+        {
+            r.headers_mut().insert(header::LAST_MODIFIED, v);
+        }
+        return r;
+    }
+
+    // A query.
+    let mut q = StatementQuery {
+        org_id: org,
+        limit: 100,
+        ..Default::default()
+    };
+    if let Some(agent) = p.get("agent") {
+        let Some(key) = serde_json::from_str::<Value>(agent)
+            .ok()
+            .as_ref()
+            .and_then(agent_key)
+        else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "agent must be a JSON Agent or identified Group",
+            );
+        };
+        q.agent = Some(key);
+    }
+    if mine_only {
+        // A credential that may read only its own statements reads those it is the authority of.
+        q.agent = Some(format!(
+            "account:{}|{}",
+            state.config.public_url, client.credential.key
+        ));
+        q.related_agents = true;
+    }
+    for (key, slot) in [("verb", &mut q.verb), ("activity", &mut q.activity)] {
+        if let Some(v) = p.get(key) {
+            if !is_iri(v) {
+                return error(StatusCode::BAD_REQUEST, format!("{key} must be an IRI"));
+            }
+            *slot = Some(v.clone());
+        }
+    }
+    if let Some(r) = p.get("registration") {
+        match Uuid::try_parse(r) {
+            Ok(u) => q.registration = Some(u),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "registration must be a UUID"),
+        }
+    }
+    match (
+        flag(&p, "related_activities"),
+        flag(&p, "related_agents"),
+        flag(&p, "ascending"),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => {
+            q.related_activities = a;
+            q.related_agents |= b;
+            q.ascending = c;
+        }
+        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
+    }
+    for (key, slot) in [("since", &mut q.since), ("until", &mut q.until)] {
+        if let Some(v) = p.get(key) {
+            match parse_timestamp(v) {
+                Some(t) => *slot = Some(t),
+                None => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        format!("{key} must be an ISO 8601 timestamp"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(l) = p.get("limit") {
+        match l.parse::<i64>() {
+            Ok(0) => q.limit = MAX_LIMIT,
+            Ok(n) if n > 0 => q.limit = n.min(MAX_LIMIT),
+            _ => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "limit must be a whole number, 0 for the server's maximum",
+                );
+            }
+        }
+    }
+    if let Some(c) = p.get("cursor") {
+        match c.parse::<i64>() {
+            Ok(n) => q.after = Some(n),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "cursor is not valid"),
+        }
+    }
+    let limit = q.limit;
+    q.limit = limit + 1;
+    let mut rows = match state.store.query_statements(&q).await {
+        Ok(r) => r,
+        Err(e) => return store_failure(e),
+    };
+    let more = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        let mut next = p.clone();
+        next.insert(
+            "cursor".into(),
+            rows.last().map(|r| r.seq).unwrap_or_default().to_string(),
+        );
+        let mut pairs: Vec<(String, String)> = next.into_iter().collect();
+        pairs.sort();
+        format!(
+            "/xapi/statements?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
+    let statements: Vec<Value> = rows
+        .into_iter()
+        .filter_map(|r| serde_json::from_str::<Value>(&r.body).ok())
+        .map(|s| format::apply(s, format, locale))
+        .collect();
+    let newest = statements
+        .iter()
+        .filter_map(|s| s["stored"].as_str().and_then(parse_timestamp))
+        .max();
+    let mut r = axum::Json(json!({ "statements": statements, "more": more })).into_response();
+    if let Ok(v) = HeaderValue::from_str(&consistent) {
+        r.headers_mut()
+            .insert("x-experience-api-consistent-through", v);
+    }
+    if let Some(t) = newest
+        && let Ok(v) = HeaderValue::from_str(&http_date(t))
+    {
+        r.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+    r
+}

@@ -1,0 +1,409 @@
+//! The learning record store over HTTP: versions, credentials, statements PUT/POST/GET,
+//! immutability, atomic batches, voiding, queries with paging and formats.
+
+mod common;
+
+use common::{TestApp, on_each_backend};
+use serde_json::{Value, json};
+
+struct Lrs {
+    http: reqwest::Client,
+    base: String,
+    key: String,
+    secret: String,
+    version: &'static str,
+}
+
+impl Lrs {
+    async fn new(app: &TestApp, scopes: &[&str]) -> Lrs {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        let (c, secret) = suyang_web::xapi::create_credential(
+            &app.state.store,
+            app.state.default_org,
+            "test client",
+            &scopes,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+        Lrs {
+            http: reqwest::Client::new(),
+            base: app.url("/xapi"),
+            key: c.key,
+            secret,
+            version: "2.0.0",
+        }
+    }
+
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(&self.key, Some(&self.secret))
+            .header("X-Experience-API-Version", self.version)
+    }
+
+    async fn post(&self, body: &Value) -> reqwest::Response {
+        self.req(reqwest::Method::POST, "/statements")
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, query: &str) -> reqwest::Response {
+        self.req(reqwest::Method::GET, &format!("/statements{query}"))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn statement(who: &str, verb: &str, activity: &str) -> Value {
+    json!({"actor": {"objectType": "Agent", "mbox": format!("mailto:{who}@example.cn")},
+           "verb": {"id": format!("http://adlnet.gov/expapi/verbs/{verb}"), "display": {"zh-CN": "动作", "en-US": verb}},
+           "object": {"id": format!("http://example.cn/activities/{activity}"), "definition": {"name": {"zh-CN": "活动", "en-US": "Activity"}}},
+           "context": {"registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7"}})
+}
+
+fn q(v: &Value) -> String {
+    url_escape(&v.to_string())
+}
+
+fn url_escape(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .unwrap()
+        .trim_start_matches("x=")
+        .to_string()
+}
+
+#[tokio::test]
+async fn versions_and_credentials() {
+    on_each_backend(async |app| {
+        let c = reqwest::Client::new();
+        let about: Value = c
+            .get(app.url("/xapi/about"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(about["version"], json!(["2.0.0", "1.0.3"]));
+        let r = c.get(app.url("/xapi/statements")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "version header required");
+        let r = c
+            .get(app.url("/xapi/statements"))
+            .header("X-Experience-API-Version", "0.95")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let r = c
+            .get(app.url("/xapi/statements"))
+            .header("X-Experience-API-Version", "1.0.3")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        assert!(r.headers().contains_key("www-authenticate"));
+        assert_eq!(r.headers()["x-experience-api-version"], "1.0.3");
+        let r = c
+            .get(app.url("/xapi/statements"))
+            .basic_auth("nobody", Some("nothing"))
+            .header("X-Experience-API-Version", "2.0.0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let mut wrong = Lrs::new(app, &["all"]).await;
+        wrong.secret.push('x');
+        assert_eq!(wrong.get("").await.status(), 401);
+        let reader = Lrs::new(app, &["statements/read"]).await;
+        assert_eq!(
+            reader
+                .post(&statement("a", "completed", "x"))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(reader.get("").await.status(), 200);
+        let writer = Lrs::new(app, &["statements/write"]).await;
+        assert_eq!(writer.get("").await.status(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn statements_are_stored_immutably_and_atomically() {
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let r = lrs.post(&statement("wang", "completed", "lesson-1")).await;
+        assert_eq!(r.status(), 200);
+        let ids: Vec<String> = r.json().await.unwrap();
+        let r = lrs.get(&format!("?statementId={}", ids[0])).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers().contains_key("last-modified"));
+        let s: Value = r.json().await.unwrap();
+        assert_eq!(s["version"], "2.0.0");
+        assert_eq!(s["authority"]["account"]["name"], lrs.key.as_str());
+        assert!(s["stored"].is_string() && s["timestamp"].is_string());
+
+        let id = uuid::Uuid::new_v4().to_string();
+        let put = |body: Value| {
+            lrs.req(
+                reqwest::Method::PUT,
+                &format!("/statements?statementId={id}"),
+            )
+            .json(&body)
+            .send()
+        };
+        assert_eq!(
+            put(statement("li", "attempted", "quiz"))
+                .await
+                .unwrap()
+                .status(),
+            204
+        );
+        assert_eq!(
+            put(statement("li", "attempted", "quiz"))
+                .await
+                .unwrap()
+                .status(),
+            204,
+            "the same statement again is fine"
+        );
+        assert_eq!(
+            put(statement("li", "passed", "quiz"))
+                .await
+                .unwrap()
+                .status(),
+            409,
+            "statements are immutable"
+        );
+        let r = lrs
+            .req(reqwest::Method::PUT, "/statements")
+            .json(&statement("li", "attempted", "quiz"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "PUT needs statementId");
+
+        // One bad statement in a batch: 400 naming it, nothing stored.
+        let mut bad = statement("zhao", "completed", "lesson-2");
+        bad["verb"]["id"] = json!("completed");
+        let r = lrs
+            .post(&json!([statement("zhao", "completed", "lesson-3"), bad]))
+            .await;
+        assert_eq!(r.status(), 400);
+        let p: Value = r.json().await.unwrap();
+        assert!(
+            p["detail"].as_str().unwrap().starts_with("[1].verb.id"),
+            "{p}"
+        );
+        let found: Value = lrs
+            .get(&format!(
+                "?agent={}",
+                q(&json!({"mbox": "mailto:zhao@example.cn"}))
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found["statements"].as_array().unwrap().len(), 0);
+        // Duplicate ids in one batch.
+        let mut a = statement("qian", "completed", "x");
+        a["id"] = json!(uuid::Uuid::new_v4().to_string());
+        assert_eq!(lrs.post(&json!([a.clone(), a])).await.status(), 400);
+        // Bodies that are not statements.
+        assert_eq!(
+            lrs.req(reqwest::Method::POST, "/statements")
+                .header("content-type", "application/json")
+                .body("{")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            400
+        );
+        assert_eq!(
+            lrs.req(reqwest::Method::POST, "/statements")
+                .header("content-type", "text/plain")
+                .body("hi")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            415
+        );
+        assert_eq!(lrs.post(&json!([])).await.status(), 400);
+        assert_eq!(lrs.post(&json!("text")).await.status(), 400);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn voiding() {
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let ids: Vec<String> = lrs.post(&statement("wang", "completed", "lesson-1")).await.json().await.unwrap();
+        let void = json!({"actor": {"mbox": "mailto:teacher@example.cn"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                          "object": {"objectType": "StatementRef", "id": ids[0]}});
+        let r = lrs.post(&void).await;
+        assert_eq!(r.status(), 200);
+        let void_id: Vec<String> = r.json().await.unwrap();
+        assert_eq!(lrs.get(&format!("?statementId={}", ids[0])).await.status(), 404);
+        assert_eq!(lrs.get(&format!("?voidedStatementId={}", ids[0])).await.status(), 200);
+        assert_eq!(lrs.get(&format!("?voidedStatementId={}", void_id[0])).await.status(), 404);
+        let again = json!({"actor": {"mbox": "mailto:teacher@example.cn"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                           "object": {"objectType": "StatementRef", "id": void_id[0]}});
+        assert_eq!(lrs.post(&again).await.status(), 400, "a voiding statement cannot be voided");
+        let all: Value = lrs.get("").await.json().await.unwrap();
+        assert_eq!(all["statements"].as_array().unwrap().len(), 1, "only the voiding statement is listed");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn queries_page_and_format() {
+    on_each_backend(async |app| {
+        let mut lrs = Lrs::new(app, &["all"]).await;
+        let mut batch = Vec::new();
+        for i in 0..7 {
+            batch.push(statement(
+                if i % 2 == 0 { "even" } else { "odd" },
+                if i < 4 { "completed" } else { "attempted" },
+                &format!("lesson-{i}"),
+            ));
+        }
+        assert_eq!(lrs.post(&Value::Array(batch)).await.status(), 200);
+        let r = lrs
+            .get(&format!(
+                "?agent={}&verb={}",
+                q(&json!({"mbox": "mailto:even@example.cn"})),
+                url_escape("http://adlnet.gov/expapi/verbs/completed")
+            ))
+            .await;
+        assert!(
+            r.headers()
+                .contains_key("x-experience-api-consistent-through")
+        );
+        let page: Value = r.json().await.unwrap();
+        assert_eq!(page["statements"].as_array().unwrap().len(), 2);
+        let page: Value = lrs
+            .get(&format!(
+                "?activity={}",
+                url_escape("http://example.cn/activities/lesson-5")
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["statements"].as_array().unwrap().len(), 1);
+        let page: Value = lrs
+            .get("?registration=ec531277-b57b-4c15-8d91-d292c5b2b8f7&ascending=true&limit=3")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["statements"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            page["statements"][0]["object"]["id"],
+            "http://example.cn/activities/lesson-0"
+        );
+        // Follow `more` to the end.
+        let mut seen = page["statements"].as_array().unwrap().len();
+        let mut more = page["more"].as_str().unwrap().to_string();
+        while !more.is_empty() {
+            let next: Value = lrs
+                .req(reqwest::Method::GET, more.trim_start_matches("/xapi"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            seen += next["statements"].as_array().unwrap().len();
+            more = next["more"].as_str().unwrap().to_string();
+        }
+        assert_eq!(seen, 7);
+        let ids: Value = lrs.get("?format=ids&limit=1").await.json().await.unwrap();
+        assert_eq!(ids["statements"][0]["verb"].as_object().unwrap().len(), 1);
+        let canonical: Value = lrs
+            .req(reqwest::Method::GET, "/statements?format=canonical&limit=1")
+            .header("accept-language", "zh-CN")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            canonical["statements"][0]["verb"]["display"],
+            json!({"zh-CN": "动作"})
+        );
+        for bad in [
+            "?colour=blue",
+            "?limit=-1",
+            "?format=full",
+            "?since=yesterday",
+            "?agent=notjson",
+            "?verb=completed",
+            "?statementId=1",
+            "?statementId=fd41c918-b88b-4b20-a0a5-a4c32391aaa0&verb=http://x",
+        ] {
+            assert_eq!(lrs.get(bad).await.status(), 400, "{bad}");
+        }
+        // xAPI 1.0.3 clients get 1.0.3 rules and answers.
+        lrs.version = "1.0.3";
+        let mut s = statement("old", "completed", "x");
+        s["context"]["contextAgents"] =
+            json!([{"objectType": "contextAgent", "agent": {"mbox": "mailto:v@e.cn"}}]);
+        assert_eq!(lrs.post(&s).await.status(), 400);
+        let r = lrs.post(&statement("old", "completed", "x")).await;
+        assert_eq!(r.headers()["x-experience-api-version"], "1.0.3");
+        let id: Vec<String> = r.json().await.unwrap();
+        let stored: Value = lrs
+            .get(&format!("?statementId={}", id[0]))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stored["version"], "1.0.0");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn read_mine_sees_only_its_own() {
+    on_each_backend(async |app| {
+        let writer = Lrs::new(app, &["all"]).await;
+        let mine = Lrs::new(app, &["statements/write", "statements/read/mine"]).await;
+        let theirs: Vec<String> = writer
+            .post(&statement("a", "completed", "x"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let own: Vec<String> = mine
+            .post(&statement("b", "completed", "y"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let page: Value = mine.get("").await.json().await.unwrap();
+        let ids: Vec<&str> = page["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, vec![own[0].as_str()]);
+        assert_eq!(
+            mine.get(&format!("?statementId={}", theirs[0]))
+                .await
+                .status(),
+            404
+        );
+    })
+    .await;
+}
