@@ -13,12 +13,14 @@ macro_rules! with_pool {
     };
 }
 
+mod documents;
 mod error;
 mod lrs;
 mod records;
 mod store;
 pub mod testing;
 
+pub use documents::{Document, DocumentKey};
 pub use error::StoreError;
 pub use lrs::{LrsCredential, NewStatement, StatementQuery, StoredStatement};
 pub use records::*;

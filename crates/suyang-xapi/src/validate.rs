@@ -763,6 +763,14 @@ fn is_version_in(v: &str, prefix: &str) -> bool {
             .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Checks an Agent given on its own (the `agent` parameter of the document resources).
+pub fn validate_agent(agent: &Value) -> Result<(), Invalid> {
+    Validator {
+        version: Version::V2_0_0,
+    }
+    .agent(agent, "agent")
+}
+
 /// Checks one statement as received against every rule of `version`.
 pub fn validate_statement(statement: &Value, version: Version) -> Result<(), Invalid> {
     Validator { version }.statement(statement, "", false)

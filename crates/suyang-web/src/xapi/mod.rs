@@ -2,6 +2,7 @@
 //! request by `X-Experience-API-Version`).
 
 mod auth;
+mod documents;
 mod format;
 mod statements;
 
@@ -10,7 +11,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use serde_json::json;
 use suyang_xapi::Version;
 
@@ -30,6 +31,11 @@ pub fn routes() -> Router<AppState> {
                 .put(statements::put)
                 .post(statements::post),
         )
+        .route("/activities/state", any(documents::state_resource))
+        .route("/activities/profile", any(documents::activity_profile))
+        .route("/agents/profile", any(documents::agent_profile))
+        .route("/activities", get(documents::activities))
+        .route("/agents", get(documents::agents))
         .layer(axum::middleware::from_fn(versioned))
 }
 

@@ -27,7 +27,7 @@ use crate::state::AppState;
 /// Most statements one query page returns.
 const MAX_LIMIT: i64 = 500;
 
-fn http_date(t: OffsetDateTime) -> String {
+pub(super) fn http_date(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let months = [
@@ -45,7 +45,7 @@ fn http_date(t: OffsetDateTime) -> String {
     )
 }
 
-fn params(raw: Option<&str>) -> Result<HashMap<String, String>, Response> {
+pub(super) fn params(raw: Option<&str>) -> Result<HashMap<String, String>, Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
         .map_err(|_| error(StatusCode::BAD_REQUEST, "the query string is malformed"))?;
     let mut map = HashMap::new();
@@ -60,7 +60,7 @@ fn params(raw: Option<&str>) -> Result<HashMap<String, String>, Response> {
     Ok(map)
 }
 
-fn only_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Response> {
+pub(super) fn only_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Response> {
     match p.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(error(
             StatusCode::BAD_REQUEST,
@@ -177,6 +177,13 @@ async fn store_batch(
         })
         .collect();
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    // Activity definitions the statements carry feed the Activities resource.
+    let mut definitions: Vec<(String, String)> = Vec::new();
+    for r in &rows {
+        if let Ok(body) = serde_json::from_str::<Value>(&r.body) {
+            collect_definitions(&body, &mut definitions);
+        }
+    }
     let same = |stored: &str, new: &str| {
         let id = serde_json::from_str::<Value>(new)
             .ok()
@@ -195,6 +202,30 @@ async fn store_batch(
         .await
         .map_err(store_failure)?;
     Ok(ids)
+}
+
+fn collect_definitions(statement: &Value, into: &mut Vec<(String, String)>) {
+    let mut consider = |a: &Value| {
+        if let (Some(id), Some(d)) = (a.get("id").and_then(Value::as_str), a.get("definition")) {
+            into.push((id.to_string(), d.to_string()));
+        }
+    };
+    let object = &statement["object"];
+    if object
+        .get("objectType")
+        .and_then(Value::as_str)
+        .unwrap_or("Activity")
+        == "Activity"
+    {
+        consider(object);
+    }
+    if let Some(ca) = statement["context"]["contextActivities"].as_object() {
+        for list in ca.values() {
+            for a in list.as_array().into_iter().flatten() {
+                consider(a);
+            }
+        }
+    }
 }
 
 pub async fn put(
