@@ -181,16 +181,11 @@ pub fn prepare(
             stored
         }
     };
-    if let Some(ca) = map
-        .get_mut("context")
-        .and_then(|c| c.get_mut("contextActivities"))
-        .and_then(Value::as_object_mut)
+    wrap_context_activities(map);
+    if let Some(sub) = map.get_mut("object").and_then(Value::as_object_mut)
+        && sub.get("objectType").and_then(Value::as_str) == Some("SubStatement")
     {
-        for value in ca.values_mut() {
-            if value.is_object() {
-                *value = Value::Array(vec![value.take()]);
-            }
-        }
+        wrap_context_activities(sub);
     }
     let verb = map
         .get("verb")
@@ -240,6 +235,21 @@ pub fn prepare(
         related_agents,
         related_activities,
     })
+}
+
+/// xAPI stores single context activities as one-element arrays.
+fn wrap_context_activities(statement: &mut Map<String, Value>) {
+    if let Some(ca) = statement
+        .get_mut("context")
+        .and_then(|c| c.get_mut("contextActivities"))
+        .and_then(Value::as_object_mut)
+    {
+        for value in ca.values_mut() {
+            if value.is_object() {
+                *value = Value::Array(vec![value.take()]);
+            }
+        }
+    }
 }
 
 /// Whether two statements with the same id say the same thing (xAPI statement comparison):

@@ -123,7 +123,8 @@ pub fn is_language_tag(tag: &str) -> bool {
 /// An ISO 8601 timestamp with a time zone, as xAPI requires (RFC 3339 profile; `-00:00` is
 /// refused because it means "offset unknown").
 pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
-    if s.ends_with("-00:00") {
+    // A negative zero offset means "offset unknown" (RFC 3339 §4.3), which xAPI does not accept.
+    if s.ends_with("-00:00") || s.ends_with("-0000") || s.ends_with("-00") {
         return None;
     }
     OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {

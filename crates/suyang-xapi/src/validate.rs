@@ -625,7 +625,7 @@ impl Validator {
             language_map(d, &child(path, "description"))?;
         }
         match string(map, path, "contentType")? {
-            Some(ct) if ct.contains('/') && !ct.contains(char::is_whitespace) => {}
+            Some(ct) if is_media_type(ct) => {}
             Some(_) => {
                 return fail(
                     &child(path, "contentType"),
@@ -751,6 +751,19 @@ impl Validator {
         }
         Ok(())
     }
+}
+
+/// `type/subtype`, optionally followed by `; parameter=value` parts.
+fn is_media_type(ct: &str) -> bool {
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    essence
+        .split_once('/')
+        .is_some_and(|(a, b)| token(a) && token(b))
 }
 
 /// The verb that voids a statement.

@@ -59,34 +59,48 @@ pub fn error(status: StatusCode, detail: impl Into<String>) -> Response {
 /// carries the version served.
 async fn versioned(mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    let statements_get =
+        request.method() == axum::http::Method::GET && path.ends_with("/statements");
     let asked = request
         .headers()
         .get(VERSION_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let version = match asked.as_deref().map(Version::from_header) {
-        Some(Some(v)) => v,
-        Some(None) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "unsupported X-Experience-API-Version {:?}; this LRS speaks 2.0.0 and 1.0.3",
-                    asked.unwrap_or_default()
-                ),
-            );
-        }
-        None if path.ends_with("/about") => Version::V2_0_0,
-        None => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "the X-Experience-API-Version header is required",
-            );
-        }
+    let outcome = match asked.as_deref().map(Version::from_header) {
+        Some(Some(v)) => Ok(v),
+        Some(None) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "unsupported X-Experience-API-Version {:?}; this LRS speaks 2.0.0 and 1.0.3",
+                asked.unwrap_or_default()
+            ),
+        )),
+        None if path.ends_with("/about") => Ok(Version::V2_0_0),
+        None => Err(error(
+            StatusCode::BAD_REQUEST,
+            "the X-Experience-API-Version header is required",
+        )),
     };
-    request.extensions_mut().insert(version);
-    let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(VERSION_HEADER, HeaderValue::from_static(version.as_str()));
+    let (version, mut response) = match outcome {
+        Ok(version) => {
+            request.extensions_mut().insert(version);
+            (version, next.run(request).await)
+        }
+        Err(r) => (Version::V2_0_0, r),
+    };
+    let h = response.headers_mut();
+    h.insert(VERSION_HEADER, HeaderValue::from_static(version.as_str()));
+    // Every answer to a statement query says up to when it is complete, errors included.
+    if statements_get && !h.contains_key(CONSISTENT_THROUGH) {
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        if let Ok(v) = HeaderValue::from_str(&now) {
+            h.insert(CONSISTENT_THROUGH, v);
+        }
+    }
     response
 }
+
+/// Statements stored up to this time are all visible to queries.
+pub const CONSISTENT_THROUGH: &str = "x-experience-api-consistent-through";

@@ -201,7 +201,47 @@ async fn store_batch(
         .insert_statements(client.credential.org_id, &rows, same)
         .await
         .map_err(store_failure)?;
+    for (id, definition) in definitions {
+        let merged = match state
+            .store
+            .activity_definition(client.credential.org_id, &id)
+            .await
+            .map_err(store_failure)?
+        {
+            Some(old) => merge_definitions(&old, &definition),
+            None => definition,
+        };
+        state
+            .store
+            .save_activity_definition(client.credential.org_id, &id, &merged)
+            .await
+            .map_err(store_failure)?;
+    }
     Ok(ids)
+}
+
+/// Everything statements said about an activity: newer properties win, language maps are
+/// merged language by language.
+fn merge_definitions(old: &str, new: &str) -> String {
+    let (Ok(Value::Object(mut old)), Ok(Value::Object(new))) = (
+        serde_json::from_str::<Value>(old),
+        serde_json::from_str::<Value>(new),
+    ) else {
+        return new.to_string();
+    };
+    for (key, value) in new {
+        match (old.get_mut(&key), &value) {
+            (Some(Value::Object(existing)), Value::Object(incoming))
+                if matches!(key.as_str(), "name" | "description" | "extensions") =>
+            {
+                existing.extend(incoming.clone());
+            }
+            _ => {
+                old.insert(key, value);
+            }
+        }
+    }
+    Value::Object(old).to_string()
 }
 
 fn collect_definitions(statement: &Value, into: &mut Vec<(String, String)>) {
