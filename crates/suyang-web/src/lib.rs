@@ -39,7 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .nest("/ims/case/v1p1", case::routes())
-        .nest("/xapi", xapi::routes())
+        .nest_service("/xapi", xapi::service(state.clone()))
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)

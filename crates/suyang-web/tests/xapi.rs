@@ -407,3 +407,133 @@ async fn read_mine_sees_only_its_own() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn documents_with_concurrency_and_merge() {
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let agent = url_escape(&json!({"mbox": "mailto:wang@example.cn"}).to_string());
+        let state = format!("/activities/state?activityId={}&agent={agent}&stateId=progress", url_escape("http://example.cn/lessons/1"));
+        let put = |body: Value, headers: &[(&str, &str)]| {
+            let mut r = lrs.req(reqwest::Method::PUT, &state).json(&body);
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.send()
+        };
+        assert_eq!(put(json!({"page": 1}), &[]).await.unwrap().status(), 204);
+        let r = lrs.req(reqwest::Method::GET, &state).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let etag = r.headers()["etag"].to_str().unwrap().to_string();
+        assert!(etag.starts_with('"') && etag.ends_with('"'));
+        assert!(r.headers().contains_key("last-modified"));
+        assert_eq!(r.json::<Value>().await.unwrap(), json!({"page": 1}));
+        assert_eq!(put(json!({"page": 2}), &[]).await.unwrap().status(), 409, "2.0: PUT over an existing document needs If-Match");
+        assert_eq!(put(json!({"page": 2}), &[("If-Match", "\"stale\"")]).await.unwrap().status(), 412);
+        assert_eq!(put(json!({"page": 2}), &[("If-None-Match", "*")]).await.unwrap().status(), 412);
+        assert_eq!(put(json!({"page": 2}), &[("If-Match", etag.as_str())]).await.unwrap().status(), 204);
+        // POST merges JSON objects.
+        let r = lrs.req(reqwest::Method::POST, &state).json(&json!({"score": 8})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        let doc: Value = lrs.req(reqwest::Method::GET, &state).send().await.unwrap().json().await.unwrap();
+        assert_eq!(doc, json!({"page": 2, "score": 8}));
+        let r = lrs.req(reqwest::Method::POST, &state).header("content-type", "application/json").body("[1]").send().await.unwrap();
+        assert_eq!(r.status(), 400, "only objects merge");
+        // Listing and deleting.
+        let list = format!("/activities/state?activityId={}&agent={agent}", url_escape("http://example.cn/lessons/1"));
+        let ids: Value = lrs.req(reqwest::Method::GET, &list).send().await.unwrap().json().await.unwrap();
+        assert_eq!(ids, json!(["progress"]));
+        assert_eq!(lrs.req(reqwest::Method::DELETE, &list).send().await.unwrap().status(), 204);
+        assert_eq!(lrs.req(reqwest::Method::GET, &state).send().await.unwrap().status(), 404);
+        // Bad parameters.
+        for bad in ["/activities/state?agent=x&activityId=http://x", "/activities/state?activityId=http://x", "/activities/profile", "/agents/profile?agent=%7B%7D", "/activities/state?activityId=http://x&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.c%22%7D&registration=1"] {
+            assert_eq!(lrs.req(reqwest::Method::GET, bad).send().await.unwrap().status(), 400, "{bad}");
+        }
+        // Activity and agent profiles; raw (non-JSON) documents are kept byte for byte.
+        let profile = format!("/activities/profile?activityId={}&profileId=notes", url_escape("http://example.cn/lessons/1"));
+        let r = lrs.req(reqwest::Method::PUT, &profile).header("content-type", "text/plain").body("第一课").send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        let r = lrs.req(reqwest::Method::GET, &profile).send().await.unwrap();
+        assert_eq!(r.headers()["content-type"], "text/plain");
+        assert_eq!(r.text().await.unwrap(), "第一课");
+        let agent_profile = format!("/agents/profile?agent={agent}&profileId=prefs");
+        assert_eq!(lrs.req(reqwest::Method::POST, &agent_profile).json(&json!({"elder": true})).send().await.unwrap().status(), 204);
+        let person: Value = lrs.req(reqwest::Method::GET, &format!("/agents?agent={agent}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(person["objectType"], "Person");
+        assert_eq!(person["mbox"], json!(["mailto:wang@example.cn"]));
+        // xAPI 1.0.3 profile resources want If-Match or If-None-Match even for a new document.
+        let mut old = Lrs::new(app, &["all"]).await;
+        old.version = "1.0.3";
+        let fresh = format!("/activities/profile?activityId={}&profileId=new", url_escape("http://example.cn/lessons/1"));
+        assert_eq!(old.req(reqwest::Method::PUT, &fresh).json(&json!({})).send().await.unwrap().status(), 400);
+        assert_eq!(old.req(reqwest::Method::PUT, &fresh).header("If-None-Match", "*").json(&json!({})).send().await.unwrap().status(), 204);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn activities_keep_every_definition_they_were_given() {
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let mut a = statement("a", "completed", "meeting");
+        a["object"]["definition"] = json!({"name": {"en-US": "meeting"}});
+        let mut b = statement("b", "completed", "meeting");
+        b["object"]["definition"] = json!({"name": {"zh-CN": "会议"}, "type": "http://adlnet.gov/expapi/activities/meeting"});
+        assert_eq!(lrs.post(&json!([a, b])).await.status(), 200);
+        let activity: Value = lrs.req(reqwest::Method::GET, &format!("/activities?activityId={}", url_escape("http://example.cn/activities/meeting"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(activity["definition"]["name"], json!({"en-US": "meeting", "zh-CN": "会议"}));
+        assert_eq!(activity["definition"]["type"], "http://adlnet.gov/expapi/activities/meeting");
+        let unknown: Value = lrs.req(reqwest::Method::GET, "/activities?activityId=http%3A%2F%2Fexample.cn%2Fnever").send().await.unwrap().json().await.unwrap();
+        assert_eq!(unknown, json!({"objectType": "Activity", "id": "http://example.cn/never"}));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn alternate_request_syntax() {
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let id = uuid::Uuid::new_v4().to_string();
+        let content = statement("alt", "completed", "x").to_string();
+        let r = lrs
+            .req(reqwest::Method::POST, "/statements?method=PUT")
+            .form(&[("statementId", id.as_str()), ("content", content.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        let r = lrs
+            .req(reqwest::Method::POST, "/statements?method=GET")
+            .form(&[("statementId", id.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.unwrap()["id"], id.as_str());
+        let r = lrs
+            .req(
+                reqwest::Method::POST,
+                &format!("/statements?method=PUT&statementId={id}"),
+            )
+            .form(&[("content", content.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "only method may be in the query");
+        let r = lrs
+            .req(reqwest::Method::POST, "/statements?method=PUT")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "the body must be a form");
+        let r = lrs
+            .req(reqwest::Method::POST, "/statements?method=PATCH")
+            .form(&[("content", "{}")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+    })
+    .await;
+}

@@ -716,15 +716,18 @@ impl Validator {
         }
         if let Some(a) = map.get("authority") {
             self.actor(a, &child(path, "authority"))?;
-            if a.get("objectType").and_then(Value::as_str) == Some("Group")
-                && a.get("member")
+            if a.get("objectType").and_then(Value::as_str) == Some("Group") {
+                let identified = IFIS.iter().any(|k| a.get(*k).is_some());
+                let pair = a
+                    .get("member")
                     .and_then(Value::as_array)
-                    .is_none_or(|m| m.len() != 2)
-            {
-                return fail(
-                    &child(path, "authority"),
-                    "a Group authority must have exactly two members (OAuth consumer and user)",
-                );
+                    .is_some_and(|m| m.len() == 2);
+                if identified || !pair {
+                    return fail(
+                        &child(path, "authority"),
+                        "a Group authority is anonymous with exactly two members (OAuth consumer and user)",
+                    );
+                }
             }
         }
         if let Some(version) = string(map, path, "version")? {

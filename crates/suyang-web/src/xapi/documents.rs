@@ -279,6 +279,20 @@ async fn handle(
                 Ok(c) => c,
                 Err(e) => return unavailable(e),
             };
+            // xAPI 1.0.3 profile resources refuse a PUT that carries neither If-Match nor
+            // If-None-Match even when the document is new.
+            if version == Version::V1_0_3
+                && kind != Kind::State
+                && m == Method::PUT
+                && current.is_none()
+                && !headers.contains_key(header::IF_MATCH)
+                && !headers.contains_key(header::IF_NONE_MATCH)
+            {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "PUT needs If-Match or If-None-Match (use If-None-Match: * to create)",
+                );
+            }
             let conflict_rule = version >= Version::V2_0_0 || kind != Kind::State;
             if let Err(r) = preconditions(&headers, current.as_ref(), &method, conflict_rule) {
                 return r;

@@ -24,13 +24,13 @@ impl Format {
 
 const IFIS: [&str; 4] = ["mbox", "mbox_sha1sum", "openid", "account"];
 
-/// An Agent or Group reduced to its type and identifier (members kept for anonymous groups).
+/// An Agent or Group reduced to its identifier (groups keep their type; anonymous groups their members).
 fn agent_ids(v: &Value) -> Value {
     let Some(m) = v.as_object() else {
         return v.clone();
     };
     let mut out = Map::new();
-    if let Some(t) = m.get("objectType") {
+    if let Some(t) = m.get("objectType").filter(|t| *t == "Group") {
         out.insert("objectType".into(), t.clone());
     }
     for k in IFIS {
@@ -118,6 +118,12 @@ fn is_language_map(m: &Map<String, Value>) -> bool {
 fn canonical(v: &mut Value, locale: Locale) {
     match v {
         Value::Object(m) => {
+            // An identified Group is shown by its own identity, without its member list.
+            if m.get("objectType").and_then(Value::as_str) == Some("Group")
+                && IFIS.iter().any(|k| m.contains_key(*k))
+            {
+                m.remove("member");
+            }
             for (key, child) in m.iter_mut() {
                 if key == "extensions" {
                     continue;

@@ -1,6 +1,7 @@
 //! The learning record store's HTTP resources under `/xapi/` (xAPI 2.0 and 1.0.3, chosen per
 //! request by `X-Experience-API-Version`).
 
+mod alternate;
 mod auth;
 mod documents;
 mod format;
@@ -37,6 +38,20 @@ pub fn routes() -> Router<AppState> {
         .route("/activities", get(documents::activities))
         .route("/agents", get(documents::agents))
         .layer(axum::middleware::from_fn(versioned))
+}
+
+/// The LRS as one service. The alternate request syntax is unwrapped before routing, since it
+/// changes the method the request is routed by.
+pub fn service(
+    state: AppState,
+) -> impl tower::Service<Request, Response = Response, Error = std::convert::Infallible, Future: Send>
++ Clone
++ Send
++ Sync
++ 'static {
+    tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(alternate::rewrite))
+        .service(routes().with_state(state))
 }
 
 /// Versions this LRS speaks, newest first.
