@@ -164,3 +164,44 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// Keeps an attachment's content (identical content is stored once).
+    pub async fn save_attachment(
+        &self,
+        org_id: Uuid,
+        sha2: &str,
+        content_type: &str,
+        content: &[u8],
+    ) -> Result<(), StoreError> {
+        with_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO xapi_attachments (org_id, sha2, content_type, content) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (org_id, sha2) DO NOTHING",
+            )
+            .bind(org_id)
+            .bind(sha2)
+            .bind(content_type)
+            .bind(content)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// An attachment's content type and bytes.
+    pub async fn attachment(
+        &self,
+        org_id: Uuid,
+        sha2: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as("SELECT content_type, content FROM xapi_attachments WHERE org_id = $1 AND sha2 = $2")
+                .bind(org_id)
+                .bind(sha2)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+}

@@ -233,7 +233,7 @@ async fn statements_are_stored_immutably_and_atomically() {
                 .await
                 .unwrap()
                 .status(),
-            415
+            400
         );
         assert_eq!(lrs.post(&json!([])).await.status(), 400);
         assert_eq!(lrs.post(&json!("text")).await.status(), 400);
@@ -534,6 +534,57 @@ async fn alternate_request_syntax() {
             .await
             .unwrap();
         assert_eq!(r.status(), 400);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_travel_in_multipart_and_come_back() {
+    use sha2::Digest;
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let content = "志愿者签到表".as_bytes();
+        let sha2: String = sha2::Sha256::digest(content).iter().map(|b| format!("{b:02x}")).collect();
+        let mut s = statement("vol", "attended", "session-1");
+        s["attachments"] = json!([{"usageType": "http://example.cn/attachments/sign-in-sheet", "display": {"zh-CN": "签到表"},
+                                   "contentType": "text/plain", "length": content.len(), "sha2": sha2}]);
+        let multipart = |parts: &[(&str, &[u8], Option<&str>)]| {
+            let mut body = Vec::new();
+            for (ct, bytes, hash) in parts {
+                body.extend_from_slice(format!("--b0undary\r\nContent-Type: {ct}\r\n").as_bytes());
+                if let Some(h) = hash {
+                    body.extend_from_slice(format!("Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {h}\r\n").as_bytes());
+                }
+                body.extend_from_slice(b"\r\n");
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(b"--b0undary--\r\n");
+            body
+        };
+        let send = |body: Vec<u8>, ct: &str| lrs.req(reqwest::Method::POST, "/statements").header("content-type", ct).body(body).send();
+        let json_part = s.to_string();
+        let ok = multipart(&[("application/json", json_part.as_bytes(), None), ("text/plain", content, Some(&sha2))]);
+        let r = send(ok.clone(), "multipart/mixed; boundary=b0undary").await.unwrap();
+        assert_eq!(r.status(), 200);
+        let ids: Vec<String> = r.json().await.unwrap();
+        // Content missing, content unreferenced, wrong hash, no boundary: all refused.
+        let missing = multipart(&[("application/json", json_part.as_bytes(), None)]);
+        assert_eq!(send(missing, "multipart/mixed; boundary=b0undary").await.unwrap().status(), 400);
+        let mut plain = statement("vol", "attended", "session-2");
+        plain["id"] = json!(uuid::Uuid::new_v4().to_string());
+        let extra = multipart(&[("application/json", plain.to_string().as_bytes(), None), ("text/plain", content, Some(&sha2))]);
+        assert_eq!(send(extra, "multipart/mixed; boundary=b0undary").await.unwrap().status(), 400);
+        let wrong = multipart(&[("application/json", json_part.as_bytes(), None), ("text/plain", b"tampered", Some(&sha2))]);
+        assert_eq!(send(wrong, "multipart/mixed; boundary=b0undary").await.unwrap().status(), 400);
+        assert_eq!(send(ok, "multipart/mixed").await.unwrap().status(), 400);
+        // application/json with an attachment that has no fileUrl: nothing carries its content.
+        assert_eq!(lrs.post(&s).await.status(), 400);
+        // Asked with attachments=true, the content comes back as a multipart part.
+        let r = lrs.get(&format!("?statementId={}&attachments=true", ids[0])).await;
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("multipart/mixed; boundary="));
+        let body = r.bytes().await.unwrap();
+        assert!(body.windows(content.len()).any(|w| w == content));
     })
     .await;
 }

@@ -2,6 +2,8 @@
 //! statements carry, and the validation of statements against every rule of xAPI 2.0
 //! (IEEE 9274.1.1-2023) and 1.0.3, with errors that name the field and the rule.
 
+pub mod multipart;
+pub mod signature;
 pub mod statement;
 pub mod syntax;
 pub mod validate;

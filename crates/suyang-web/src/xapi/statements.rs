@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use suyang_domain::lang::Locale;
 use suyang_store::{NewStatement, StatementQuery, StoreError};
+use suyang_xapi::multipart::{self, Part};
+use suyang_xapi::signature::{self, SIGNATURE_USAGE};
 use suyang_xapi::statement::{agent_key, prepare, same_statement};
 use suyang_xapi::syntax::{is_iri, parse_timestamp};
 use suyang_xapi::validate::VOIDED;
@@ -70,23 +72,164 @@ pub(super) fn only_params(p: &HashMap<String, String>, allowed: &[&str]) -> Resu
     }
 }
 
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+/// The statements of a request, and the attachment parts of a `multipart/mixed` one.
+fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<(Value, Vec<Part>), Response> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !ct.starts_with("application/json") {
+    let parse_json = |bytes: &[u8]| {
+        serde_json::from_slice::<Value>(bytes).map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                format!("the statements are not valid JSON: {e}"),
+            )
+        })
+    };
+    if ct.starts_with("application/json") {
+        return Ok((parse_json(body)?, Vec::new()));
+    }
+    if ct.to_ascii_lowercase().starts_with("multipart/mixed") {
+        let boundary = multipart::boundary(ct).ok_or_else(|| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "multipart/mixed needs a boundary parameter",
+            )
+        })?;
+        let mut parts = multipart::parse(&boundary, body)
+            .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?
+            .into_iter();
+        let first = parts
+            .next()
+            .ok_or_else(|| error(StatusCode::BAD_REQUEST, "the multipart body is empty"))?;
+        if !first
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json"))
+        {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "the first part must be the statements, as application/json",
+            ));
+        }
+        let statements = parse_json(&first.body)?;
+        let attachments: Vec<Part> = parts.collect();
+        for part in &attachments {
+            let Some(hash) = part.header("x-experience-api-hash") else {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "every attachment part needs an X-Experience-API-Hash header",
+                ));
+            };
+            if sha256_hex(&part.body) != hash.to_ascii_lowercase() {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "an attachment part does not match its X-Experience-API-Hash",
+                ));
+            }
+        }
+        return Ok((statements, attachments));
+    }
+    Err(error(
+        StatusCode::BAD_REQUEST,
+        "statements are sent as application/json, or multipart/mixed with attachments",
+    ))
+}
+
+/// A `multipart/mixed` answer: the JSON first, then the content of every attachment the
+/// statements reference and the LRS holds, each once.
+async fn attachments_response(
+    state: &AppState,
+    org: Uuid,
+    json: &Value,
+    statements: &[Value],
+) -> Response {
+    let boundary = format!("suyang-{}", Uuid::new_v4().simple());
+    let mut body: Vec<u8> = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(json.to_string().as_bytes());
+    let mut seen = HashSet::new();
+    for s in statements {
+        for a in s["attachments"].as_array().into_iter().flatten() {
+            let Some(sha2) = a["sha2"].as_str().map(str::to_ascii_lowercase) else {
+                continue;
+            };
+            if !seen.insert(sha2.clone()) {
+                continue;
+            }
+            let Ok(Some((content_type, content))) = state.store.attachment(org, &sha2).await else {
+                continue;
+            };
+            body.extend_from_slice(
+                format!("\r\n--{boundary}\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(&content);
+        }
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut r = body.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}")) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every attachment without a fileUrl has its content among the parts, every part belongs to an
+/// attachment, and every signature checks out.
+fn match_attachments(statements: &[Value], parts: &[Part]) -> Result<(), Response> {
+    let mut wanted = std::collections::HashSet::new();
+    for s in statements {
+        for a in s["attachments"].as_array().into_iter().flatten() {
+            let sha2 = a["sha2"].as_str().unwrap_or("").to_ascii_lowercase();
+            let part = parts.iter().find(|p| {
+                p.header("x-experience-api-hash")
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&sha2))
+            });
+            if a["usageType"] == SIGNATURE_USAGE {
+                if a["contentType"] != "application/octet-stream" {
+                    return Err(error(
+                        StatusCode::BAD_REQUEST,
+                        "a signature attachment has content type application/octet-stream",
+                    ));
+                }
+                let part = part.ok_or_else(|| {
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        "the signature attachment's content is missing",
+                    )
+                })?;
+                signature::check(s, &part.body)
+                    .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?;
+            }
+            if a.get("fileUrl").is_none() && part.is_none() {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    format!("attachment {sha2} has neither a fileUrl nor content in the request"),
+                ));
+            }
+            wanted.insert(sha2);
+        }
+    }
+    if let Some(extra) = parts.iter().find(|p| {
+        !p.header("x-experience-api-hash")
+            .is_some_and(|h| wanted.contains(&h.to_ascii_lowercase()))
+    }) {
+        let hash = extra.header("x-experience-api-hash").unwrap_or("");
         return Err(error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "statements are sent as application/json",
+            StatusCode::BAD_REQUEST,
+            format!("part {hash} is not an attachment of any statement"),
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            format!("the body is not valid JSON: {e}"),
-        )
-    })
+    Ok(())
 }
 
 fn store_failure(e: StoreError) -> Response {
@@ -109,6 +252,7 @@ async fn store_batch(
     version: Version,
     statements: Vec<Value>,
     put_id: Option<Uuid>,
+    attachments: Vec<Part>,
 ) -> Result<Vec<Uuid>, Response> {
     let now = OffsetDateTime::now_utc();
     let mut prepared = Vec::with_capacity(statements.len());
@@ -137,6 +281,8 @@ async fn store_batch(
         }
         prepared.push(p);
     }
+    let bodies: Vec<Value> = prepared.iter().map(|p| p.body.clone()).collect();
+    match_attachments(&bodies, &attachments)?;
     // A voiding statement may not void another voiding statement.
     for p in &prepared {
         if let Some(target) = p.voids {
@@ -201,6 +347,20 @@ async fn store_batch(
         .insert_statements(client.credential.org_id, &rows, same)
         .await
         .map_err(store_failure)?;
+    for part in &attachments {
+        let sha2 = part
+            .header("x-experience-api-hash")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let content_type = part
+            .header("content-type")
+            .unwrap_or("application/octet-stream");
+        state
+            .store
+            .save_attachment(client.credential.org_id, &sha2, content_type, &part.body)
+            .await
+            .map_err(store_failure)?;
+    }
     for (id, definition) in definitions {
         let merged = match state
             .store
@@ -295,8 +455,8 @@ pub async fn put(
             "PUT needs a statementId parameter that is a UUID",
         );
     };
-    let statement = match json_body(&headers, &body) {
-        Ok(v) if v.is_object() => v,
+    let (statement, attachments) = match read_body(&headers, &body) {
+        Ok((v, parts)) if v.is_object() => (v, parts),
         Ok(_) => {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -305,7 +465,16 @@ pub async fn put(
         }
         Err(r) => return r,
     };
-    match store_batch(&state, &client, version, vec![statement], Some(id)).await {
+    match store_batch(
+        &state,
+        &client,
+        version,
+        vec![statement],
+        Some(id),
+        attachments,
+    )
+    .await
+    {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(r) => r,
     }
@@ -329,10 +498,10 @@ pub async fn post(
         Ok(()) => {}
         Err(r) => return r,
     }
-    let statements = match json_body(&headers, &body) {
-        Ok(Value::Array(list)) if !list.is_empty() => list,
-        Ok(Value::Array(_)) => return error(StatusCode::BAD_REQUEST, "the batch is empty"),
-        Ok(v @ Value::Object(_)) => vec![v],
+    let (statements, attachments) = match read_body(&headers, &body) {
+        Ok((Value::Array(list), parts)) if !list.is_empty() => (list, parts),
+        Ok((Value::Array(_), _)) => return error(StatusCode::BAD_REQUEST, "the batch is empty"),
+        Ok((v @ Value::Object(_), parts)) => (vec![v], parts),
         Ok(_) => {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -341,7 +510,7 @@ pub async fn post(
         }
         Err(r) => return r,
     };
-    match store_batch(&state, &client, version, statements, None).await {
+    match store_batch(&state, &client, version, statements, None, attachments).await {
         Ok(ids) => axum::Json(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()).into_response(),
         Err(r) => r,
     }
@@ -415,9 +584,10 @@ pub async fn get(
             }
         },
     };
-    if let Err(r) = flag(&p, "attachments") {
-        return r;
-    }
+    let with_attachments = match flag(&p, "attachments") {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let locale = locale_of(&headers);
     let org = client.credential.org_id;
     let consistent = OffsetDateTime::now_utc()
@@ -456,7 +626,13 @@ pub async fn get(
             return error(StatusCode::NOT_FOUND, "no such statement");
         }
         let stored = body["stored"].as_str().and_then(parse_timestamp);
-        let mut r = axum::Json(format::apply(body, format, locale)).into_response();
+        let shown = format::apply(body, format, locale);
+        let mut r = if with_attachments {
+            let list = vec![shown.clone()];
+            attachments_response(&state, org, &shown, &list).await
+        } else {
+            axum::Json(shown).into_response()
+        };
         if let Some(t) = stored
             && let Ok(v) = HeaderValue::from_str(&http_date(t))
         {
@@ -580,7 +756,12 @@ pub async fn get(
         .iter()
         .filter_map(|s| s["stored"].as_str().and_then(parse_timestamp))
         .max();
-    let mut r = axum::Json(json!({ "statements": statements, "more": more })).into_response();
+    let result = json!({ "statements": statements, "more": more });
+    let mut r = if with_attachments {
+        attachments_response(&state, org, &result, &statements).await
+    } else {
+        axum::Json(result).into_response()
+    };
     if let Ok(v) = HeaderValue::from_str(&consistent) {
         r.headers_mut()
             .insert("x-experience-api-consistent-through", v);
