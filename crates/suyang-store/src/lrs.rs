@@ -35,6 +35,7 @@ pub struct NewStatement {
     pub activity: Option<String>,
     pub registration: Option<Uuid>,
     pub voids: Option<Uuid>,
+    pub statement_ref: Option<Uuid>,
     pub timestamp: OffsetDateTime,
     pub stored: OffsetDateTime,
     pub related_agents: Vec<String>,
@@ -156,8 +157,8 @@ impl Store {
                     return Err(StoreError::Conflict("statement"));
                 }
                 let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO xapi_statements (id, org_id, verb, actor, object_agent, activity, registration, voids, timestamp, stored, body)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+                    "INSERT INTO xapi_statements (id, org_id, verb, actor, object_agent, activity, registration, voids, timestamp, stored, body, statement_ref)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
                 )
                 .bind(s.id)
                 .bind(org_id)
@@ -170,6 +171,7 @@ impl Store {
                 .bind(utc(s.timestamp))
                 .bind(utc(s.stored))
                 .bind(&s.body)
+                .bind(s.statement_ref)
                 .fetch_one(&mut *tx)
                 .await?;
                 for agent in &s.related_agents {
@@ -223,55 +225,75 @@ impl Store {
         &self,
         q: &StatementQuery,
     ) -> Result<Vec<StoredStatement>, StoreError> {
-        let mut sql = String::from(
-            "SELECT s.seq, s.id, s.body, s.voided FROM xapi_statements s WHERE s.org_id = $1 AND s.voided = FALSE",
-        );
+        // Placeholders in the order values are bound below; filters use the same numbers twice
+        // (once on the statement, once on the statement a StatementRef targets).
         let mut n = 1;
         let mut next = || {
             n += 1;
             n
         };
-        if q.agent.is_some() {
-            let i = next();
-            if q.related_agents {
-                sql.push_str(&format!(" AND s.seq IN (SELECT statement_seq FROM xapi_statement_agents WHERE agent = ${i})"));
-            } else {
-                sql.push_str(&format!(" AND (s.actor = ${i} OR s.object_agent = ${i})"));
+        let agent = q.agent.as_ref().map(|_| next());
+        let verb = q.verb.as_ref().map(|_| next());
+        let activity = q.activity.as_ref().map(|_| next());
+        let registration = q.registration.map(|_| next());
+        let since = q.since.map(|_| next());
+        let until = q.until.map(|_| next());
+        let after = q.after.map(|_| next());
+        let limit = next();
+        let filters = |t: &str| {
+            let mut f = String::new();
+            if let Some(i) = agent {
+                if q.related_agents {
+                    f.push_str(&format!(" AND {t}.seq IN (SELECT statement_seq FROM xapi_statement_agents WHERE agent = ${i})"));
+                } else {
+                    f.push_str(&format!(
+                        " AND ({t}.actor = ${i} OR {t}.object_agent = ${i})"
+                    ));
+                }
             }
-        }
-        if q.verb.is_some() {
-            sql.push_str(&format!(" AND s.verb = ${}", next()));
-        }
-        if q.activity.is_some() {
-            let i = next();
-            if q.related_activities {
-                sql.push_str(&format!(" AND s.seq IN (SELECT statement_seq FROM xapi_statement_activities WHERE activity = ${i})"));
-            } else {
-                sql.push_str(&format!(" AND s.activity = ${i}"));
+            if let Some(i) = verb {
+                f.push_str(&format!(" AND {t}.verb = ${i}"));
             }
-        }
-        if q.registration.is_some() {
-            sql.push_str(&format!(" AND s.registration = ${}", next()));
-        }
-        if q.since.is_some() {
-            sql.push_str(&format!(" AND s.stored > ${}", next()));
-        }
-        if q.until.is_some() {
-            sql.push_str(&format!(" AND s.stored <= ${}", next()));
-        }
-        if q.after.is_some() {
+            if let Some(i) = activity {
+                if q.related_activities {
+                    f.push_str(&format!(" AND {t}.seq IN (SELECT statement_seq FROM xapi_statement_activities WHERE activity = ${i})"));
+                } else {
+                    f.push_str(&format!(" AND {t}.activity = ${i}"));
+                }
+            }
+            if let Some(i) = registration {
+                f.push_str(&format!(" AND {t}.registration = ${i}"));
+            }
+            f
+        };
+        let own = filters("s");
+        let mut sql = String::from(
+            "SELECT s.seq, s.id, s.body, s.voided FROM xapi_statements s WHERE s.org_id = $1 AND s.voided = FALSE",
+        );
+        if own.is_empty() {
+            // No filter: every statement matches, including those that target others.
+        } else {
             sql.push_str(&format!(
-                " AND s.seq {} ${}",
-                if q.ascending { ">" } else { "<" },
-                next()
+                " AND ((TRUE{own}) OR s.statement_ref IN (SELECT t.id FROM xapi_statements t WHERE t.org_id = $1{}))",
+                filters("t")
+            ));
+        }
+        if let Some(i) = since {
+            sql.push_str(&format!(" AND s.stored > ${i}"));
+        }
+        if let Some(i) = until {
+            sql.push_str(&format!(" AND s.stored <= ${i}"));
+        }
+        if let Some(i) = after {
+            sql.push_str(&format!(
+                " AND s.seq {} ${i}",
+                if q.ascending { ">" } else { "<" }
             ));
         }
         sql.push_str(&format!(
-            " ORDER BY s.seq {} LIMIT ${}",
-            if q.ascending { "ASC" } else { "DESC" },
-            next()
+            " ORDER BY s.seq {} LIMIT ${limit}",
+            if q.ascending { "ASC" } else { "DESC" }
         ));
-        // The SQL above is assembled from fixed fragments; every value is a bound parameter.
         Ok(with_pool!(self, |pool| {
             let mut query = sqlx::query_as::<_, StoredStatement>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(q.org_id);

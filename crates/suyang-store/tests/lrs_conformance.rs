@@ -34,6 +34,7 @@ fn new(statement: Value, stored: OffsetDateTime) -> NewStatement {
         activity: p.activity,
         registration: p.registration,
         voids: p.voids,
+        statement_ref: p.statement_ref,
         timestamp: p.timestamp,
         stored: p.stored,
         related_agents: p.related_agents,

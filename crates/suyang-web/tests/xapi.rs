@@ -492,7 +492,15 @@ async fn activities_keep_every_definition_they_were_given() {
 #[tokio::test]
 async fn alternate_request_syntax() {
     on_each_backend(async |app| {
-        let lrs = Lrs::new(app, &["all"]).await;
+        let mut lrs = Lrs::new(app, &["all"]).await;
+        let r = lrs
+            .req(reqwest::Method::POST, "/statements?method=GET")
+            .form(&[("limit", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "xAPI 2.0 has no alternate syntax");
+        lrs.version = "1.0.3";
         let id = uuid::Uuid::new_v4().to_string();
         let content = statement("alt", "completed", "x").to_string();
         let r = lrs

@@ -24,6 +24,8 @@ pub struct Prepared {
     pub registration: Option<Uuid>,
     /// The statement this one voids, if it is a voiding statement.
     pub voids: Option<Uuid>,
+    /// The statement this one's object refers to (StatementRef), whatever the verb.
+    pub statement_ref: Option<Uuid>,
     pub timestamp: OffsetDateTime,
     pub stored: OffsetDateTime,
     /// Every agent the statement mentions anywhere (for `related_agents`), deduplicated.
@@ -198,6 +200,14 @@ pub fn prepare(
         .get("objectType")
         .and_then(Value::as_str)
         .unwrap_or("Activity");
+    let statement_ref = (object_type == "StatementRef")
+        .then(|| {
+            object
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok())
+        })
+        .flatten();
     let voids = (verb == VOIDED)
         .then(|| {
             object
@@ -230,6 +240,7 @@ pub fn prepare(
         activity,
         registration,
         voids,
+        statement_ref,
         timestamp,
         stored,
         related_agents,

@@ -1,4 +1,4 @@
-//! The alternate request syntax of xAPI 1.0.3 (Communication 1.3): a client that can only send
+//! The alternate request syntax of xAPI 1.0.3 (refused for 2.0 requests, which dropped it) (Communication 1.3): a client that can only send
 //! POST puts the real method in `?method=`, and the headers, parameters and content in a form body.
 
 use axum::body::{Body, to_bytes};
@@ -6,6 +6,8 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use suyang_xapi::Version;
 
 use super::error;
 
@@ -119,6 +121,18 @@ pub async fn rewrite(request: Request, next: Next) -> Response {
                 "the form's parameters do not make a valid request",
             );
         }
+    }
+    // xAPI 2.0 dropped the alternate syntax: only 1.0.x requests may use it.
+    let version = parts
+        .headers
+        .get("x-experience-api-version")
+        .and_then(|v| v.to_str().ok())
+        .and_then(Version::from_header);
+    if version != Some(Version::V1_0_3) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "the alternate request syntax exists only in xAPI 1.0.3",
+        );
     }
     parts.method = method;
     if !content.is_empty() && !parts.headers.contains_key(header::CONTENT_TYPE) {

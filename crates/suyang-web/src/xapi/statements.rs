@@ -316,6 +316,7 @@ async fn store_batch(
             activity: p.activity,
             registration: p.registration,
             voids: p.voids,
+            statement_ref: p.statement_ref,
             timestamp: p.timestamp,
             stored: p.stored,
             related_agents: p.related_agents,
