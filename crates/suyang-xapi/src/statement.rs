@@ -248,6 +248,23 @@ pub fn prepare(
     })
 }
 
+/// `PT1.23456S` → `PT1.23S`: the precision statements are compared at.
+fn truncate_duration(d: &str) -> String {
+    match (d.find('.'), d.strip_suffix('S')) {
+        (Some(dot), Some(_)) => {
+            let digits = &d[dot + 1..d.len() - 1];
+            let kept: String = digits.chars().take(2).collect();
+            let kept = kept.trim_end_matches('0');
+            if kept.is_empty() {
+                format!("{}S", &d[..dot])
+            } else {
+                format!("{}.{kept}S", &d[..dot])
+            }
+        }
+        _ => d.to_string(),
+    }
+}
+
 /// xAPI stores single context activities as one-element arrays.
 fn wrap_context_activities(statement: &mut Map<String, Value>) {
     if let Some(ca) = statement
@@ -271,6 +288,12 @@ pub fn same_statement(a: &Value, b: &Value) -> bool {
         if let Some(m) = v.as_object_mut() {
             for key in ["stored", "authority", "version", "id", "timestamp"] {
                 m.remove(key);
+            }
+            // Durations compare to hundredths of a second (xAPI Data 4.6).
+            if let Some(d) = m.get_mut("result").and_then(|r| r.get_mut("duration"))
+                && let Some(text) = d.as_str()
+            {
+                *d = Value::String(truncate_duration(text));
             }
             if let Some(ca) = m
                 .get_mut("context")
@@ -371,6 +394,18 @@ mod tests {
         .unwrap();
         assert_eq!(p.voids, Some(target));
         assert_eq!(p.activity, None);
+    }
+
+    #[test]
+    fn durations_compare_to_hundredths() {
+        assert_eq!(truncate_duration("PT1.23456S"), "PT1.23S");
+        assert_eq!(truncate_duration("PT1.2S"), "PT1.2S");
+        assert_eq!(truncate_duration("PT1.001S"), "PT1S");
+        assert_eq!(truncate_duration("P1D"), "P1D");
+        let a = json!({"actor": {"mbox": "mailto:a@b.c"}, "verb": {"id": "http://x/v"}, "object": {"id": "http://x/a"}, "result": {"duration": "PT1.234S"}});
+        let mut b = a.clone();
+        b["result"]["duration"] = json!("PT1.23S");
+        assert!(same_statement(&a, &b));
     }
 
     #[test]

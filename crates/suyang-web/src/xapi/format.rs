@@ -57,6 +57,10 @@ fn object_ids(v: &Value) -> Value {
     {
         "Agent" | "Group" => agent_ids(v),
         "SubStatement" => statement_ids(v),
+        "Activity" => v
+            .get("id")
+            .map(|id| serde_json::json!({ "id": id }))
+            .unwrap_or(Value::Null),
         _ => {
             let mut out = Map::new();
             for k in ["objectType", "id"] {

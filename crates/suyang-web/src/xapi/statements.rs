@@ -120,6 +120,15 @@ fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<(Value, Vec<Part>), Re
                     "every attachment part needs an X-Experience-API-Hash header",
                 ));
             };
+            if part
+                .header("content-transfer-encoding")
+                .is_some_and(|e| !e.eq_ignore_ascii_case("binary"))
+            {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "attachment parts are sent with Content-Transfer-Encoding: binary",
+                ));
+            }
             if sha256_hex(&part.body) != hash.to_ascii_lowercase() {
                 return Err(error(
                     StatusCode::BAD_REQUEST,
