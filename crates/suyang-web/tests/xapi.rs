@@ -80,6 +80,19 @@ fn url_escape(s: &str) -> String {
 async fn versions_and_credentials() {
     on_each_backend(async |app| {
         let c = reqwest::Client::new();
+        let pre = c
+            .request(reqwest::Method::OPTIONS, app.url("/xapi/statements"))
+            .header("origin", "https://content.example.cn")
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, x-experience-api-version, content-type",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(pre.status().is_success(), "CORS preflight answered");
+        assert_eq!(pre.headers()["access-control-allow-origin"], "*");
         let about: Value = c
             .get(app.url("/xapi/about"))
             .send()

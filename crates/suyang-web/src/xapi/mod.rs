@@ -49,7 +49,34 @@ pub fn service(
 + Send
 + Sync
 + 'static {
+    use axum::http::{HeaderName, Method};
+    // Learning content served from other sites (H5P, cmi5 packages) calls the LRS from the
+    // browser: allow any origin, with the xAPI headers, and let it read the xAPI answers.
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::POST,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::ACCEPT_LANGUAGE,
+            HeaderName::from_static(VERSION_HEADER),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LAST_MODIFIED,
+            HeaderName::from_static(VERSION_HEADER),
+            HeaderName::from_static(CONSISTENT_THROUGH),
+        ]);
     tower::ServiceBuilder::new()
+        .layer(cors)
         .layer(axum::middleware::from_fn(alternate::rewrite))
         .service(routes().with_state(state))
 }
