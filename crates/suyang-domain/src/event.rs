@@ -123,6 +123,15 @@ impl Iris {
     }
 }
 
+/// The self-ratings in an xAPI `result`, whatever base URL its extension was written under.
+pub fn ratings_in(result: &Value) -> Option<BTreeMap<String, Rating>> {
+    let extensions = result.get("extensions")?.as_object()?;
+    let (_, value) = extensions
+        .iter()
+        .find(|(k, _)| k.ends_with(RATINGS_EXTENSION))?;
+    serde_json::from_value(value.clone()).ok()
+}
+
 impl LearningEvent {
     fn new(
         user_id: Uuid,
@@ -211,11 +220,7 @@ impl LearningEvent {
 
     /// The ratings a self-assessment event carries, whatever base URL it was written under.
     pub fn ratings(&self) -> Option<BTreeMap<String, Rating>> {
-        let extensions = self.result.as_ref()?.get("extensions")?.as_object()?;
-        let (_, value) = extensions
-            .iter()
-            .find(|(k, _)| k.ends_with(RATINGS_EXTENSION))?;
-        serde_json::from_value(value.clone()).ok()
+        ratings_in(self.result.as_ref()?)
     }
 
     /// The slug of the lesson this event is about.

@@ -322,3 +322,35 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// Deletes every statement whose actor is `agent` (a person exercising their right to
+    /// deletion); what the statements mention goes with them.
+    pub async fn delete_statements_by_actor(
+        &self,
+        org_id: Uuid,
+        agent: &str,
+    ) -> Result<u64, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM xapi_statement_agents WHERE statement_seq IN (SELECT seq FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
+                .bind(org_id)
+                .bind(agent)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM xapi_statement_activities WHERE statement_seq IN (SELECT seq FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
+                .bind(org_id)
+                .bind(agent)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM xapi_statements WHERE org_id = $1 AND actor = $2")
+                .bind(org_id)
+                .bind(agent)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(done)
+        })?)
+    }
+}

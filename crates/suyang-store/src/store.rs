@@ -7,7 +7,6 @@ use sqlx::sqlite::{
 };
 use sqlx::types::Json;
 use suyang_domain::account::{ElderMode, Role};
-use suyang_domain::event::{ActivityKind, LearningEvent, Verb};
 use suyang_domain::framework::Framework;
 use suyang_domain::lesson::Lesson;
 use time::OffsetDateTime;
@@ -72,38 +71,6 @@ macro_rules! select_users {
             $rest
         )
     };
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: Uuid,
-    org_id: Uuid,
-    user_id: Uuid,
-    verb: String,
-    object_id: String,
-    object_kind: String,
-    result: Option<Json<serde_json::Value>>,
-    timestamp: OffsetDateTime,
-}
-
-impl EventRow {
-    fn into_event(self) -> Result<LearningEvent, StoreError> {
-        let corrupt = |m: &str| StoreError::Corrupt {
-            what: "learning event",
-            message: m.to_string(),
-        };
-        Ok(LearningEvent {
-            id: self.id,
-            user_id: self.user_id,
-            org_id: self.org_id,
-            verb: Verb::from_iri(&self.verb).ok_or_else(|| corrupt(&self.verb))?,
-            object_kind: ActivityKind::from_key(&self.object_kind)
-                .ok_or_else(|| corrupt(&self.object_kind))?,
-            object_id: self.object_id,
-            result: self.result.map(|j| j.0),
-            timestamp: self.timestamp,
-        })
-    }
 }
 
 pub(crate) fn utc(t: OffsetDateTime) -> OffsetDateTime {
@@ -418,7 +385,8 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes a person and everything kept about them (sessions, statistics, learning events).
+    /// Deletes a person's account, sessions and statistics facts (their statements are removed
+    /// from the learning record store first, by the caller that knows their agent identity).
     pub async fn delete_user(&self, id: Uuid) -> Result<(), StoreError> {
         let done = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -427,10 +395,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM learning_events WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -798,92 +762,6 @@ impl Store {
                 .await
         })?;
         Ok(rows.into_iter().map(|Json(l)| l).collect())
-    }
-
-    // ---- learning events ----
-
-    pub async fn append_event(
-        &self,
-        e: &LearningEvent,
-        stored: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO learning_events (id, org_id, user_id, verb, object_id, object_kind, result, timestamp, stored)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(e.id)
-            .bind(e.org_id)
-            .bind(e.user_id)
-            .bind(e.verb.iri())
-            .bind(&e.object_id)
-            .bind(e.object_kind.key())
-            .bind(e.result.as_ref().map(Json))
-            .bind(utc(e.timestamp))
-            .bind(utc(stored))
-            .execute(pool)
-            .await.map(|r| r.rows_affected())
-        })
-        .map_err(|err| StoreError::from_insert(err, "learning event"))?;
-        Ok(())
-    }
-
-    /// A person's events, newest first (identifiers are UUIDv7, so they sort by time).
-    pub async fn events_of(
-        &self,
-        user_id: Uuid,
-        limit: i64,
-    ) -> Result<Vec<LearningEvent>, StoreError> {
-        let rows: Vec<EventRow> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, org_id, user_id, verb, object_id, object_kind, result, timestamp FROM learning_events
-                 WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-            )
-            .bind(user_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
-        })?;
-        rows.into_iter().map(EventRow::into_event).collect()
-    }
-
-    /// The newest event of one verb and kind for a person.
-    pub async fn latest_event(
-        &self,
-        user_id: Uuid,
-        verb: Verb,
-        kind: ActivityKind,
-    ) -> Result<Option<LearningEvent>, StoreError> {
-        let row: Option<EventRow> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, org_id, user_id, verb, object_id, object_kind, result, timestamp FROM learning_events
-                 WHERE user_id = $1 AND verb = $2 AND object_kind = $3 ORDER BY id DESC LIMIT 1",
-            )
-            .bind(user_id)
-            .bind(verb.iri())
-            .bind(kind.key())
-            .fetch_optional(pool)
-            .await
-        })?;
-        row.map(EventRow::into_event).transpose()
-    }
-
-    /// Activity IRIs a person has completed of one kind.
-    pub async fn completed_objects(
-        &self,
-        user_id: Uuid,
-        kind: ActivityKind,
-    ) -> Result<Vec<String>, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT DISTINCT object_id FROM learning_events WHERE user_id = $1 AND verb = $2 AND object_kind = $3",
-            )
-            .bind(user_id)
-            .bind(Verb::Completed.iri())
-            .bind(kind.key())
-            .fetch_all(pool)
-            .await
-        })?)
     }
 
     // ---- audit ----

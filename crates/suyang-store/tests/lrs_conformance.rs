@@ -270,3 +270,37 @@ async fn queries_filter_order_and_page() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_can_be_forgotten() {
+    on_each_backend(async |store, org| {
+        let t = OffsetDateTime::now_utc();
+        let mine = new(statement("gone", "completed", "x"), t);
+        let theirs = new(statement("stays", "completed", "x"), t);
+        store
+            .insert_statements(org, &[mine.clone(), theirs.clone()], same)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .delete_statements_by_actor(org, "mbox:mailto:gone@example.cn")
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(store.statement(org, mine.id).await.unwrap().is_none());
+        assert!(store.statement(org, theirs.id).await.unwrap().is_some());
+        let related = store
+            .query_statements(&StatementQuery {
+                org_id: org,
+                agent: Some("mbox:mailto:gone@example.cn".into()),
+                related_agents: true,
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(related.is_empty());
+    })
+    .await;
+}

@@ -10,6 +10,7 @@ mod i18n;
 mod markdown;
 mod ops;
 mod pages;
+pub mod record;
 mod security;
 pub mod services;
 mod state;

@@ -10,12 +10,13 @@ use suyang_domain::account::{
 };
 use suyang_domain::assessment::{AssessmentError, Profile, Rating, SelfAssessment};
 use suyang_domain::content::{builtin_framework, builtin_lessons};
-use suyang_domain::event::{ActivityKind, LearningEvent, Verb};
+use suyang_domain::event::{LearningEvent, Verb, ratings_in};
 use suyang_domain::framework::Framework;
 use suyang_store::{AuditEntry, NewUser, SessionKind, StatisticsRecord, Store, StoreError, User};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::record;
 use crate::security;
 use crate::state::AppState;
 
@@ -119,13 +120,11 @@ pub async fn sign_up(
             }]),
             other => ServiceError::Store(other),
         })?;
-    state
-        .store
-        .append_event(
-            &LearningEvent::registered(&state.iris, user.id, user.org_id, now),
-            now,
-        )
-        .await?;
+    record::record(
+        state,
+        &LearningEvent::registered(&state.iris, user.id, user.org_id, now),
+    )
+    .await?;
     Ok(user)
 }
 
@@ -336,26 +335,32 @@ pub async fn record_self_assessment(
 ) -> Result<Profile, StoreError> {
     let event =
         LearningEvent::self_assessed(&state.iris, user.id, user.org_id, framework.id, a, now);
-    state.store.append_event(&event, now).await?;
+    record::record(state, &event).await?;
     Ok(Profile::from_assessment(framework, a))
 }
 
-/// The person's latest self-assessment against the primary framework, as a profile.
+/// The person's latest self-assessment against the primary framework, as a profile: read
+/// from their statements in the learning record store.
 pub async fn current_profile(
     state: &AppState,
-    user_id: Uuid,
+    user: &User,
     framework: &Framework,
 ) -> Result<Option<(Profile, OffsetDateTime)>, StoreError> {
-    let Some(event) = state
-        .store
-        .latest_event(user_id, Verb::Completed, ActivityKind::SelfAssessment)
-        .await?
-    else {
+    let activity = Some(state.iris.self_assessment(framework.id));
+    let latest = record::statements_of(
+        state,
+        user.org_id,
+        user.id,
+        Some(Verb::Completed),
+        activity,
+        1,
+    )
+    .await?;
+    let Some(statement) = latest.into_iter().next() else {
         return Ok(None);
     };
     // A framework revision may add competences: keep the ratings that still apply.
-    let ratings: BTreeMap<String, Rating> = event
-        .ratings()
+    let ratings: BTreeMap<String, Rating> = ratings_in(&statement["result"])
         .unwrap_or_default()
         .into_iter()
         .filter(|(code, _)| framework.competence_by_code(code).is_some())
@@ -363,24 +368,39 @@ pub async fn current_profile(
     if ratings.is_empty() {
         return Ok(None);
     }
+    let when = statement["timestamp"]
+        .as_str()
+        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(OffsetDateTime::now_utc);
     Ok(Some((
         Profile::from_assessment(framework, &SelfAssessment { ratings }),
-        event.timestamp,
+        when,
     )))
 }
 
 /// Slugs of the lessons the person has completed.
 pub async fn completed_lessons(
     state: &AppState,
-    user_id: Uuid,
+    user: &User,
 ) -> Result<HashSet<String>, StoreError> {
     let prefix = state.iris.lesson("");
-    Ok(state
-        .store
-        .completed_objects(user_id, ActivityKind::Lesson)
-        .await?
-        .into_iter()
-        .filter_map(|iri| iri.strip_prefix(&prefix).map(str::to_owned))
+    let done = record::statements_of(
+        state,
+        user.org_id,
+        user.id,
+        Some(Verb::Completed),
+        None,
+        500,
+    )
+    .await?;
+    Ok(done
+        .iter()
+        .filter_map(|s| {
+            s["object"]["id"]
+                .as_str()?
+                .strip_prefix(&prefix)
+                .map(str::to_owned)
+        })
         .collect())
 }
 
@@ -391,20 +411,18 @@ pub async fn lesson_event(
     verb: Verb,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    state
-        .store
-        .append_event(
-            &LearningEvent::lesson(&state.iris, verb, user.id, user.org_id, slug, now),
-            now,
-        )
-        .await
+    record::record(
+        state,
+        &LearningEvent::lesson(&state.iris, verb, user.id, user.org_id, slug, now),
+    )
+    .await
 }
 
 /// Everything the platform holds about a person, as one JSON document (PIPL right of access).
 pub async fn export(state: &AppState, user: &User) -> Result<Value, StoreError> {
     let statistics = state.store.statistics(user.id).await?;
     let sessions = state.store.sessions_of(user.id).await?;
-    let events = state.store.events_of(user.id, i64::MAX).await?;
+    let statements = record::statements_of(state, user.org_id, user.id, None, None, 10_000).await?;
     Ok(json!({
         "format": "suyang-personal-data/1",
         "exported_at": OffsetDateTime::now_utc(),
@@ -420,13 +438,7 @@ pub async fn export(state: &AppState, user: &User) -> Result<Value, StoreError> 
         },
         "statistics_consent": statistics,
         "sessions": sessions,
-        "learning_events": events.iter().map(|e| json!({
-            "id": e.id,
-            "verb": { "id": e.verb.iri() },
-            "object": { "id": e.object_id, "definition": { "type": e.object_kind.type_iri() } },
-            "result": e.result,
-            "timestamp": e.timestamp,
-        })).collect::<Vec<_>>(),
+        "learning_record": statements,
     }))
 }
 
@@ -442,6 +454,7 @@ pub async fn delete_account(
             message_id: "error-password-wrong",
         }]));
     }
+    record::forget(state, user.org_id, user.id).await?;
     state.store.delete_user(user.id).await?;
     Ok(())
 }

@@ -214,21 +214,17 @@ async fn api_rejects_malformed_requests_with_problem_details() {
         )
         .await;
         assert_eq!(s, 422);
-        let events = app
+        let rater = app
             .state
             .store
-            .events_of(
-                app.state
-                    .store
-                    .user_by_login("rater")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-                100,
-            )
+            .user_by_login("rater")
             .await
+            .unwrap()
             .unwrap();
+        let events =
+            suyang_web::record::statements_of(&app.state, rater.org_id, rater.id, None, None, 100)
+                .await
+                .unwrap();
         assert_eq!(
             events.len(),
             1,

@@ -62,7 +62,7 @@ async fn web_path_sign_up_assess_profile_lesson_complete() {
 
         // Every step is a learning event in the personal data export.
         let export: Value = c.get("/me/export").await.json().await.unwrap();
-        let verbs: Vec<&str> = export["learning_events"]
+        let verbs: Vec<&str> = export["learning_record"]
             .as_array()
             .unwrap()
             .iter()
@@ -161,7 +161,7 @@ async fn api_path_and_personal_data_rights() {
         let export: Value = c.get(app.url("/api/v1/me/export")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
         assert_eq!(export["statistics_consent"]["region"], "330100");
         assert_eq!(export["account"]["login"], "13800138000");
-        assert!(export["learning_events"].as_array().unwrap().len() >= 3);
+        assert!(export["learning_record"].as_array().unwrap().len() >= 3);
         let r = c.delete(app.url("/api/v1/me/statistics")).header("authorization", &auth).send().await.unwrap();
         assert_eq!(r.status(), 204);
         let s: Value = c.get(app.url("/api/v1/me/statistics")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
@@ -174,7 +174,8 @@ async fn api_path_and_personal_data_rights() {
         assert_eq!(r.status(), 204);
         let r = c.get(app.url("/api/v1/me")).header("authorization", &auth).send().await.unwrap();
         assert_eq!(r.status(), 401);
-        assert!(app.state.store.user_by_login("13800138000").await.unwrap().is_none());
+        let gone = app.state.store.user_by_login("13800138000").await.unwrap();
+        assert!(gone.is_none());
     })
     .await;
 }

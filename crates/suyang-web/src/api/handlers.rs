@@ -314,7 +314,7 @@ async fn profile_out(
 ) -> ApiResult<ProfileOut> {
     let tr = Tr(l);
     let catalog = state.catalog();
-    let completed = services::completed_lessons(state, user.id).await?;
+    let completed = services::completed_lessons(state, user).await?;
     let name = |code: &str| {
         f.competence_by_code(code)
             .map(|(_, c)| c.name.get(l).to_string())
@@ -393,7 +393,7 @@ pub async fn post_self_assessment(
 async fn profile_of(state: &AppState, user: &User, l: Locale) -> ApiResult<Json<ProfileOut>> {
     let catalog = state.catalog();
     let f = catalog.primary_framework().ok_or(ApiError::NotFound)?;
-    let (p, at) = services::current_profile(state, user.id, f)
+    let (p, at) = services::current_profile(state, user, f)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(profile_out(state, user, f, &p, at, l).await?))

@@ -75,7 +75,7 @@ pub async fn form(ctx: Ctx) -> Result<Response, PageError> {
     let user = ctx.require_user()?;
     let catalog = ctx.state.catalog();
     let f = catalog.primary_framework().ok_or(PageError::NotFound)?;
-    let previous: BTreeMap<String, u8> = services::current_profile(&ctx.state, user.id, f)
+    let previous: BTreeMap<String, u8> = services::current_profile(&ctx.state, user, f)
         .await?
         .map(|(p, _)| {
             p.competences()

@@ -26,9 +26,7 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
         })
         .unwrap_or_default();
     let has_profile = match (&ctx.user, catalog.primary_framework()) {
-        (Some(u), Some(f)) => services::current_profile(&ctx.state, u.id, f)
-            .await?
-            .is_some(),
+        (Some(u), Some(f)) => services::current_profile(&ctx.state, u, f).await?.is_some(),
         _ => false,
     };
     html(&Home {
@@ -102,11 +100,11 @@ pub async fn me(ctx: Ctx) -> Result<Response, PageError> {
     let user = ctx.require_user()?;
     let tr = ctx.tr();
     let catalog = ctx.state.catalog();
-    let completed_slugs = services::completed_lessons(&ctx.state, user.id).await?;
+    let completed_slugs = services::completed_lessons(&ctx.state, user).await?;
     let mut profile = None;
     let mut recommendation = None;
     if let Some(f) = catalog.primary_framework()
-        && let Some((p, taken)) = services::current_profile(&ctx.state, user.id, f).await?
+        && let Some((p, taken)) = services::current_profile(&ctx.state, user, f).await?
     {
         let names = |code: &str| {
             f.competence_by_code(code)

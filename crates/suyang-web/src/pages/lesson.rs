@@ -39,7 +39,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageEr
         Some(user) => {
             services::lesson_event(&ctx.state, user, &lesson.slug, Verb::Experienced, ctx.now)
                 .await?;
-            services::completed_lessons(&ctx.state, user.id)
+            services::completed_lessons(&ctx.state, user)
                 .await?
                 .contains(&lesson.slug)
         }
