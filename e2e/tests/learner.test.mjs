@@ -119,6 +119,9 @@ for (const v of variants) {
     await visit('profile-after-lesson');
     assert.notEqual(await page.locator('.recommendation a[href^="/lessons/"]').getAttribute('href'), href, 'a new recommendation');
 
+    await page.goto(`${base}/me/record`);
+    assert.ok((await page.locator('table tbody tr').count()) >= 4, 'sign-up, assessment, lesson opened and completed');
+    await visit('learning-record');
     await page.goto(`${base}/me/settings`);
     await visit('settings');
     if (v.elder) {

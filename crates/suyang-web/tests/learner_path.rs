@@ -60,6 +60,19 @@ async fn web_path_sign_up_assess_profile_lesson_complete() {
         let (_, me) = c.page("/me?done=lesson").await;
         assert!(me.contains("已学完的课程"));
 
+        // The learning record page lists the steps in the learner's language, and filters them.
+        let (status, record) = c.page("/me/record").await;
+        assert_eq!(status, 200);
+        assert!(record.contains("注册") && record.contains("完成") && record.contains("学习"));
+        let (_, only_completed) = c.page("/me/record?verb=completed").await;
+        assert!(!only_completed.contains("<td>注册</td>"));
+        let xapi: Value = c.get("/me/record.json").await.json().await.unwrap();
+        assert!(
+            xapi.as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["actor"]["account"]["name"].is_string() && s["authority"].is_object())
+        );
         // Every step is a learning event in the personal data export.
         let export: Value = c.get("/me/export").await.json().await.unwrap();
         let verbs: Vec<&str> = export["learning_record"]

@@ -73,6 +73,7 @@ async fn every_page_is_served_in_every_language() {
                 "/assessment",
                 "/me",
                 "/me/settings",
+                "/me/record",
                 "/accessibility",
                 "/privacy",
                 "/lessons/stop-telecom-fraud",

@@ -7,6 +7,7 @@ mod framework;
 mod home;
 mod info;
 mod lesson;
+mod record;
 mod settings;
 
 use askama::Template;
@@ -40,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/statistics", post(settings::statistics))
         .route("/me/statistics/withdraw", post(settings::withdraw))
         .route("/me/export", get(settings::export))
+        .route("/me/record", get(record::show))
+        .route("/me/record.json", get(record::export))
         .route("/me/delete", post(settings::delete))
         .route("/lessons/{slug}", get(lesson::show))
         .route("/lessons/{slug}/complete", post(lesson::complete))
