@@ -230,3 +230,17 @@ record-export = Download my learning record (xAPI JSON)
 record-verb-registered = Signed up
 record-verb-completed = Completed
 record-verb-experienced = Studied
+
+lrs-title = Learning record store (xAPI) credentials
+lrs-intro = H5P, cmi5 packages and mobile apps can send learning records to this platform's learning record store at { $endpoint }. Give each application its own key.
+lrs-created = Credential created. Copy the key and the secret now: the secret is shown only this once.
+lrs-key = Key
+lrs-secret = Secret
+lrs-list = Existing credentials
+lrs-name = Used for
+lrs-scopes = Permissions
+lrs-state = State
+lrs-revoked = Revoked
+lrs-revoke = Revoke
+lrs-create = Create credential
+error-scope-invalid = Choose at least one valid permission

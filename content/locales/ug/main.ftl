@@ -230,3 +230,17 @@ record-export = ئۆگىنىش خاتىرەمنى چۈشۈرۈش (xAPI JSON)
 record-verb-registered = تىزىملاتتى
 record-verb-completed = تاماملىدى
 record-verb-experienced = ئۆگەندى
+
+lrs-title = ئۆگىنىش خاتىرە ئامبىرى (xAPI) ئىسپاتى
+lrs-intro = H5P، cmi5 دەرسلىكلىرى ۋە كۆچمە ئەپلەر ئۆگىنىش خاتىرىلىرىنى بۇ سۇپىنىڭ ئۆگىنىش خاتىرە ئامبىرىغا ئەۋەتەلەيدۇ: { $endpoint }. ھەر بىر ئەپكە ئايرىم ئاچقۇچ بېرىڭ.
+lrs-created = ئىسپات قۇرۇلدى. ئاچقۇچ ۋە مەخپىي سۆزنى ھازىر كۆچۈرۈۋېلىڭ: مەخپىي سۆز پەقەت بىرلا قېتىم كۆرسىتىلىدۇ.
+lrs-key = ئاچقۇچ
+lrs-secret = مەخپىي سۆز
+lrs-list = بار ئىسپاتلار
+lrs-name = ئىشلىتىلىشى
+lrs-scopes = ھوقۇقلار
+lrs-state = ھالىتى
+lrs-revoked = توختىتىلدى
+lrs-revoke = توختىتىش
+lrs-create = ئىسپات قۇرۇش
+error-scope-invalid = كەم دېگەندە بىر ئىناۋەتلىك ھوقۇقنى تاللاڭ

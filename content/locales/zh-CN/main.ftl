@@ -230,3 +230,17 @@ record-export = 下载我的学习记录（xAPI JSON）
 record-verb-registered = 注册
 record-verb-completed = 完成
 record-verb-experienced = 学习
+
+lrs-title = 学习记录库（xAPI）凭据
+lrs-intro = H5P、cmi5 课件和移动应用可以把学习记录发送到本平台的学习记录库：{ $endpoint }。每个应用使用一对密钥。
+lrs-created = 凭据已创建。请现在复制密钥和密码：密码只显示这一次。
+lrs-key = 密钥
+lrs-secret = 密码
+lrs-list = 已有凭据
+lrs-name = 用途
+lrs-scopes = 权限
+lrs-state = 状态
+lrs-revoked = 已停用
+lrs-revoke = 停用
+lrs-create = 创建凭据
+error-scope-invalid = 请至少选择一项有效的权限

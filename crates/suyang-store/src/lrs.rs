@@ -354,3 +354,57 @@ impl Store {
         })?)
     }
 }
+
+impl Store {
+    /// The credentials of an organisation (all organisations when `None`), newest first.
+    pub async fn lrs_credentials(
+        &self,
+        org: Option<Uuid>,
+    ) -> Result<Vec<LrsCredential>, StoreError> {
+        let rows: Vec<CredentialRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, org_id, name, key, secret_hash, scopes, created_at, revoked_at FROM lrs_credentials
+                 WHERE ($1 IS NULL OR org_id = $1) ORDER BY created_at DESC, id",
+            )
+            .bind(org)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, org_id, name, key, secret_hash, Json(scopes), created_at, revoked_at)| {
+                    LrsCredential {
+                        id,
+                        org_id,
+                        name,
+                        key,
+                        secret_hash,
+                        scopes,
+                        created_at,
+                        revoked_at,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Revokes a credential of an organisation; returns whether one was revoked.
+    pub async fn revoke_lrs_credential(
+        &self,
+        org: Option<Uuid>,
+        key: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = with_pool!(self, |pool| {
+            sqlx::query("UPDATE lrs_credentials SET revoked_at = $3 WHERE key = $1 AND ($2 IS NULL OR org_id = $2) AND revoked_at IS NULL")
+                .bind(key)
+                .bind(org)
+                .bind(utc(at))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(done > 0)
+    }
+}

@@ -203,3 +203,85 @@ async fn facilitators_see_their_organisation_and_are_audited() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn organisation_admins_issue_and_revoke_lrs_credentials() {
+    on_each_backend(async |app| {
+        let (_, _) = account(app, "admin.lrs").await;
+        let admin = app
+            .state
+            .store
+            .user_by_login("admin.lrs")
+            .await
+            .unwrap()
+            .unwrap();
+        app.state
+            .store
+            .set_role(admin.id, Role::OrgAdmin, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        let web = app.client();
+        web.submit(
+            "/signin",
+            "/signin",
+            &[("login", "admin.lrs"), ("password", "correct horse")],
+        )
+        .await;
+        let r = web
+            .submit(
+                "/admin",
+                "/admin/lrs",
+                &[
+                    ("name", "H5P 课件"),
+                    ("scope", "statements/write"),
+                    ("scope", "statements/read"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        let code = |after: &str| {
+            let i = html.find(after).unwrap() + after.len();
+            let j = html[i..].find("<code>").unwrap() + i + 6;
+            html[j..j + html[j..].find("</code>").unwrap()].to_string()
+        };
+        let (key, secret) = (code("<dt>"), code("</dd></div><div><dt>"));
+        let xapi = reqwest::Client::new();
+        let get = |k: String, s: String| {
+            xapi.get(app.url("/xapi/statements"))
+                .basic_auth(k, Some(s))
+                .header("X-Experience-API-Version", "2.0.0")
+                .send()
+        };
+        assert_eq!(
+            get(key.clone(), secret.clone()).await.unwrap().status(),
+            200
+        );
+        let r = web
+            .submit("/admin", "/admin/lrs", &[("name", "no scope")])
+            .await;
+        assert_eq!(r.status(), 400);
+        let r = web
+            .submit("/admin", "/admin/lrs/revoke", &[("key", key.as_str())])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            get(key.clone(), secret).await.unwrap().status(),
+            401,
+            "revoked credentials stop working"
+        );
+        let log = app.state.store.audit_log(20, 0).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "lrs.credential.add")
+                && log.iter().any(|e| e.action == "lrs.credential.revoke")
+        );
+        // A learner cannot issue credentials.
+        let learner = app.client();
+        learner.sign_up("not.admin", "correct horse").await;
+        let r = learner
+            .submit("/", "/admin/lrs", &[("name", "x"), ("scope", "all")])
+            .await;
+        assert_eq!(r.status(), 403);
+    })
+    .await;
+}

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/accessibility", get(info::accessibility))
         .route("/privacy", get(info::privacy))
         .route("/admin", get(admin::show))
+        .route("/admin/lrs", post(admin::create_credential))
+        .route("/admin/lrs/revoke", post(admin::revoke_credential))
 }
 
 /// Renders a template as an HTML response.
