@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Argon2 memory cost in KiB (OWASP minimum 19 MiB).
     pub argon2_memory_kib: u32,
+    /// Requests per second one LRS credential may make (bursts up to twice that).
+    pub lrs_rate_per_second: u32,
 }
 
 impl WebConfig {
@@ -31,6 +33,7 @@ impl WebConfig {
             session_days: 14,
             max_body_bytes: 2 * 1024 * 1024,
             argon2_memory_kib: 19 * 1024,
+            lrs_rate_per_second: 10_000,
         }
     }
 }
@@ -78,6 +81,8 @@ pub struct Inner {
     pub default_org: Uuid,
     pub iris: Iris,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Token buckets of LRS credentials: key → (tokens, last refill).
+    pub lrs_buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
 }
 
 /// Shared application state.
@@ -120,9 +125,29 @@ impl AppState {
             secret: secret.into_bytes(),
             default_org: org.id,
             metrics,
+            lrs_buckets: Default::default(),
         }));
         state.refresh_catalog().await?;
         Ok(state)
+    }
+
+    /// Takes one request from a credential's token bucket; false when it is empty.
+    pub fn lrs_allow(&self, key: &str) -> bool {
+        let rate = f64::from(self.config.lrs_rate_per_second.max(1));
+        let burst = rate * 2.0;
+        let now = std::time::Instant::now();
+        let Ok(mut buckets) = self.lrs_buckets.lock() else {
+            return true;
+        };
+        let (tokens, last) = buckets.entry(key.to_string()).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {

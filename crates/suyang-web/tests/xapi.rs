@@ -609,3 +609,28 @@ async fn attachments_travel_in_multipart_and_come_back() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn credentials_are_rate_limited() {
+    let app = TestApp::start_with("sqlite", |c| c.lrs_rate_per_second = 5).await;
+    let lrs = Lrs::new(&app, &["all"]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..15 {
+        statuses.push(lrs.get("?limit=1").await.status().as_u16());
+    }
+    assert!(
+        statuses.iter().take(10).all(|s| *s == 200),
+        "a burst of twice the rate is fine: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&429),
+        "then the credential is slowed down: {statuses:?}"
+    );
+    let other = Lrs::new(&app, &["all"]).await;
+    assert_eq!(
+        other.get("?limit=1").await.status(),
+        200,
+        "limits are per credential"
+    );
+    app.stop().await;
+}

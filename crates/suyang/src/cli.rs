@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// Database connections in the pool (default 8 on SQLite, 16 on PostgreSQL).
     #[arg(long, env = "SUYANG_MAX_CONNECTIONS", value_name = "N")]
     pub max_connections: Option<u32>,
+    /// Requests per second each LRS credential may make, bursts up to twice that (default 10000).
+    #[arg(long, env = "SUYANG_LRS_RATE_LIMIT", value_name = "N")]
+    pub lrs_rate_limit: Option<u32>,
     /// How long a sign-in lasts, in days (default 14).
     #[arg(long, env = "SUYANG_SESSION_DAYS", value_name = "DAYS")]
     pub session_days: Option<i64>,

@@ -79,6 +79,7 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let store = open(&settings).await?;
     let mut config = WebConfig::new(&settings.public_url);
     config.session_days = settings.session_days;
+    config.lrs_rate_per_second = settings.lrs_rate_limit;
     let state = AppState::init(store, config, metrics).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -20,6 +20,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub max_connections: Option<u32>,
     pub session_days: Option<i64>,
+    pub lrs_rate_limit: Option<u32>,
 }
 
 impl FileConfig {
@@ -51,6 +52,7 @@ pub struct Settings {
     pub public_url: String,
     pub max_connections: u32,
     pub session_days: i64,
+    pub lrs_rate_limit: u32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/suyang.db";
@@ -107,6 +109,11 @@ impl Settings {
                 .unwrap_or(if postgres { 16 } else { 8 })
                 .max(1),
             session_days,
+            lrs_rate_limit: serve
+                .lrs_rate_limit
+                .or(file.lrs_rate_limit)
+                .unwrap_or(10_000)
+                .max(1),
         })
     }
 }

@@ -125,6 +125,17 @@ impl FromRequestParts<AppState> for Client {
         if Sha256::digest(given.as_bytes()) != Sha256::digest(credential.secret_hash.as_bytes()) {
             return Err(unauthorized());
         }
+        if !state.lrs_allow(&credential.key) {
+            let mut r = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "this credential is sending too fast; slow down",
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+            return Err(r);
+        }
         let authority = json!({
             "objectType": "Agent",
             "name": credential.name,

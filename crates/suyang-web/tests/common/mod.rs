@@ -19,6 +19,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(backend: &str) -> TestApp {
+        TestApp::start_with(backend, |_| {}).await
+    }
+
+    /// Starts with a configuration adjusted by `tune`.
+    pub async fn start_with(backend: &str, tune: impl FnOnce(&mut WebConfig)) -> TestApp {
         let db = TestDb::create(backend).await.expect("test database");
         let store = db.store().await.expect("store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -29,6 +34,7 @@ impl TestApp {
         let mut config = WebConfig::new(&base);
         config.argon2_memory_kib = 1024; // fast hashing in tests; production uses 19 MiB
         config.max_body_bytes = 256 * 1024;
+        tune(&mut config);
         let state = AppState::init(store, config, None).await.expect("state");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let s = state.clone();
