@@ -142,7 +142,7 @@ impl Store {
         same: impl Fn(&str, &str) -> bool,
     ) -> Result<Vec<Uuid>, StoreError> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             let mut inserted = Vec::with_capacity(batch.len());
             for s in batch {
                 let existing: Option<String> =
@@ -332,7 +332,7 @@ impl Store {
         agent: &str,
     ) -> Result<u64, StoreError> {
         Ok(with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("DELETE FROM xapi_statement_agents WHERE statement_seq IN (SELECT seq FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
                 .bind(org_id)
                 .bind(agent)

@@ -113,6 +113,16 @@ impl Store {
         Ok(Store { backend })
     }
 
+    /// How write transactions begin. SQLite takes the write lock at once (`IMMEDIATE`): a
+    /// transaction that reads first and upgrades later fails with "database is locked" instead of
+    /// waiting when another writer got in between.
+    pub(crate) fn write_begin(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "BEGIN IMMEDIATE",
+            Backend::Postgres(_) => "BEGIN",
+        }
+    }
+
     pub fn backend_name(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite(_) => "sqlite",
@@ -366,7 +376,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(hash)
@@ -389,7 +399,7 @@ impl Store {
     /// from the learning record store first, by the caller that knows their agent identity).
     pub async fn delete_user(&self, id: Uuid) -> Result<(), StoreError> {
         let done = with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -617,7 +627,7 @@ impl Store {
     ) -> Result<SaveOutcome, StoreError> {
         let now = utc(now);
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             let current: Option<(i64, Json<Framework>)> = sqlx::query_as(
                 "SELECT v.version, v.document FROM frameworks f
                  JOIN framework_versions v ON v.framework_id = f.id AND v.version = f.current_version
@@ -730,7 +740,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = utc(now);
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.write_begin()).await?;
             let current: Option<Json<Lesson>> =
                 sqlx::query_scalar("SELECT document FROM lessons WHERE slug = $1")
                     .bind(&lesson.slug)

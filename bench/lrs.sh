@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# LRS ingestion benchmark: statements/s for POST batches of 1, 10 and 100 realistic statements
+# with 1 and 16 concurrent clients, on SQLite and PostgreSQL, plus resident memory.
+#   bench/lrs.sh                  DURATION=10s by default
+# Needs wrk (Debian) and PostgreSQL at $BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+BENCH_PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+work=$(mktemp -d)
+pid=""
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; [[ -n ${pgdb:-} ]] && psql "$BENCH_PG/postgres" -qc "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1; rm -rf "$work"; }
+trap cleanup EXIT
+cargo build --release -q
+BIN=target/release/suyang
+echo "commit $(git rev-parse --short HEAD), $(nproc) cores, wrk -d$DURATION, statements with context and result"
+echo
+echo "| backend | batch | clients | requests/s | statements/s | p50 | p99 | peak RSS (MiB) |"
+echo "|---|---|---|---|---|---|---|---|"
+run() { # backend url port
+  local env=(env "SUYANG_DATABASE_URL=$2" SUYANG_LOG=warn SUYANG_LRS_RATE_LIMIT=100000000)
+  local cred key secret
+  cred=$("${env[@]}" "$BIN" lrs credentials add --name bench)
+  key=$(awk '/^key:/ {print $2}' <<<"$cred"); secret=$(awk '/^secret:/ {print $2}' <<<"$cred")
+  "${env[@]}" "$BIN" serve --listen "127.0.0.1:$3" >"$work/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$3/readyz" && break; sleep 0.1; done
+  local auth; auth=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
+  for batch in 1 10 100; do
+    for clients in 1 16; do
+      AUTH=$auth BATCH=$batch wrk -t"$(( clients < 2 ? 1 : 2 ))" -c"$clients" -d"$DURATION" --timeout 30s --latency -s bench/lrs-post.lua \
+        "http://127.0.0.1:$3/xapi/statements" >"$work/wrk.out"
+      local rps p50 p99 errors
+      rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
+      p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+      errors=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+      [[ -n $errors ]] && echo "warning: $errors non-2xx answers" >&2
+      echo "| $1 | $batch | $clients | $rps | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(awk '/^VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status) |"
+    done
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+}
+run sqlite "sqlite:$work/lrs.db" 18300
+pgdb="suyang_lrs_bench_$(date +%s)"
+psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
+run postgres "$BENCH_PG/$pgdb" 18301
