@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use suyang_domain::event::{LearningEvent, Verb};
 use suyang_store::{NewStatement, StatementQuery, StoreError};
 use suyang_xapi::Version;
-use suyang_xapi::statement::{agent_key, prepare};
+use suyang_xapi::statement::{Prepared, agent_key, prepare};
 use uuid::Uuid;
 
 use crate::state::AppState;
@@ -35,20 +35,9 @@ pub fn statement(state: &AppState, e: &LearningEvent) -> Value {
     s
 }
 
-/// Stores a learning event in the LRS.
-pub async fn record(state: &AppState, e: &LearningEvent) -> Result<(), StoreError> {
-    let p = prepare(
-        statement(state, e),
-        None,
-        &authority(state),
-        time::OffsetDateTime::now_utc(),
-        Version::V2_0_0,
-    )
-    .map_err(|err| StoreError::Corrupt {
-        what: "platform statement",
-        message: err.to_string(),
-    })?;
-    let row = NewStatement {
+/// A prepared statement as the store keeps it.
+pub fn row_of(p: Prepared) -> NewStatement {
+    NewStatement {
         id: p.id,
         body: p.body.to_string(),
         verb: p.verb,
@@ -62,7 +51,23 @@ pub async fn record(state: &AppState, e: &LearningEvent) -> Result<(), StoreErro
         stored: p.stored,
         related_agents: p.related_agents,
         related_activities: p.related_activities,
-    };
+    }
+}
+
+/// Stores a learning event in the LRS.
+pub async fn record(state: &AppState, e: &LearningEvent) -> Result<(), StoreError> {
+    let p = prepare(
+        statement(state, e),
+        None,
+        &authority(state),
+        time::OffsetDateTime::now_utc(),
+        Version::V2_0_0,
+    )
+    .map_err(|err| StoreError::Corrupt {
+        what: "platform statement",
+        message: err.to_string(),
+    })?;
+    let row = row_of(p);
     state
         .store
         .insert_statements(e.org_id, &[row], |_, _| true)

@@ -314,24 +314,7 @@ async fn store_batch(
             }
         }
     }
-    let rows: Vec<NewStatement> = prepared
-        .into_iter()
-        .map(|p| NewStatement {
-            id: p.id,
-            body: p.body.to_string(),
-            verb: p.verb,
-            actor: p.actor,
-            object_agent: p.object_agent,
-            activity: p.activity,
-            registration: p.registration,
-            voids: p.voids,
-            statement_ref: p.statement_ref,
-            timestamp: p.timestamp,
-            stored: p.stored,
-            related_agents: p.related_agents,
-            related_activities: p.related_activities,
-        })
-        .collect();
+    let rows: Vec<NewStatement> = prepared.into_iter().map(crate::record::row_of).collect();
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     // Activity definitions the statements carry feed the Activities resource.
     let mut definitions: Vec<(String, String)> = Vec::new();
