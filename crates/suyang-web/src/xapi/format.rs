@@ -118,8 +118,72 @@ fn is_language_map(m: &Map<String, Value>) -> bool {
             .all(|(k, v)| v.is_string() && suyang_xapi::syntax::is_language_tag(k))
 }
 
+/// The languages a reader asked for (`Accept-Language`, best first) and the interface locale
+/// to fall back on.
+pub struct Reader {
+    tags: Vec<String>,
+    locale: Locale,
+}
+
+impl Reader {
+    pub fn from_accept_language(header: Option<&str>) -> Reader {
+        let mut ranked: Vec<(f32, usize, String)> = header
+            .unwrap_or("")
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut it = part.split(';');
+                let tag = it.next()?.trim().to_string();
+                let q = it
+                    .filter_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok())
+                    .next()
+                    .unwrap_or(1.0);
+                (!tag.is_empty() && tag != "*" && q > 0.0).then_some((q, i, tag))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Reader {
+            tags: ranked.into_iter().map(|(_, _, t)| t).collect(),
+            locale: header
+                .and_then(Locale::negotiate)
+                .unwrap_or(Locale::DEFAULT),
+        }
+    }
+
+    /// The entry of a language map to show: an exact match of a requested language, then a
+    /// variant of one, then the interface locale's chain, then any.
+    fn choose<'a>(&self, map: &'a Map<String, Value>) -> Option<(&'a String, &'a Value)> {
+        let exact = self
+            .tags
+            .iter()
+            .find_map(|t| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)));
+        let prefix = || {
+            self.tags.iter().find_map(|t| {
+                let primary = t.split('-').next().unwrap_or(t).to_lowercase();
+                map.iter().find(|(k, _)| {
+                    k.to_lowercase() == primary
+                        || k.to_lowercase().starts_with(&format!("{primary}-"))
+                })
+            })
+        };
+        let fallback = || {
+            self.locale.fallbacks().iter().find_map(|tag| {
+                map.iter().find(|(k, _)| {
+                    k.eq_ignore_ascii_case(tag)
+                        || k.to_lowercase()
+                            .starts_with(&format!("{}-", tag.to_lowercase()))
+                })
+            })
+        };
+        exact
+            .or_else(prefix)
+            .or_else(fallback)
+            .or_else(|| map.iter().next())
+    }
+}
+
 /// Keeps, in every language map, the reader's language (or the first fallback, or any).
-fn canonical(v: &mut Value, locale: Locale) {
+fn canonical(v: &mut Value, reader: &Reader) {
     match v {
         Value::Object(m) => {
             // An identified Group is shown by its own identity, without its member list.
@@ -136,18 +200,7 @@ fn canonical(v: &mut Value, locale: Locale) {
                     && let Some(map) = child.as_object()
                     && is_language_map(map)
                 {
-                    let wanted = locale
-                        .fallbacks()
-                        .iter()
-                        .find_map(|tag| {
-                            map.iter().find(|(k, _)| {
-                                k.eq_ignore_ascii_case(tag)
-                                    || k.to_lowercase()
-                                        .starts_with(&format!("{}-", tag.to_lowercase()))
-                            })
-                        })
-                        .or_else(|| map.iter().next())
-                        .map(|(k, v)| (k.clone(), v.clone()));
+                    let wanted = reader.choose(map).map(|(k, v)| (k.clone(), v.clone()));
                     if let Some((k, text)) = wanted {
                         let mut one = Map::new();
                         one.insert(k, text);
@@ -155,21 +208,21 @@ fn canonical(v: &mut Value, locale: Locale) {
                     }
                     continue;
                 }
-                canonical(child, locale);
+                canonical(child, reader);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| canonical(i, locale)),
+        Value::Array(items) => items.iter_mut().for_each(|i| canonical(i, reader)),
         _ => {}
     }
 }
 
-pub fn apply(statement: Value, format: Format, locale: Locale) -> Value {
+pub fn apply(statement: Value, format: Format, reader: &Reader) -> Value {
     match format {
         Format::Exact => statement,
         Format::Ids => statement_ids(&statement),
         Format::Canonical => {
             let mut s = statement;
-            canonical(&mut s, locale);
+            canonical(&mut s, reader);
             s
         }
     }
@@ -184,16 +237,37 @@ mod tests {
     fn formats() {
         let s = json!({"actor": {"name": "王", "mbox": "mailto:w@e.cn"}, "verb": {"id": "http://v", "display": {"zh-CN": "完成", "en-US": "completed"}},
                        "object": {"id": "http://a", "definition": {"name": {"en-US": "Lesson", "zh-CN": "课"}}}});
-        let ids = apply(s.clone(), Format::Ids, Locale::En);
+        let ids = apply(
+            s.clone(),
+            Format::Ids,
+            &Reader::from_accept_language(Some("en")),
+        );
         assert_eq!(ids["actor"], json!({"mbox": "mailto:w@e.cn"}));
         assert_eq!(ids["verb"], json!({"id": "http://v"}));
         assert_eq!(ids["object"], json!({"id": "http://a"}));
-        let c = apply(s, Format::Canonical, Locale::En);
+        let c = apply(
+            s.clone(),
+            Format::Canonical,
+            &Reader::from_accept_language(Some("en")),
+        );
         assert_eq!(c["verb"]["display"], json!({"en-US": "completed"}));
         assert_eq!(
             c["object"]["definition"]["name"],
             json!({"en-US": "Lesson"})
         );
         assert_eq!(c["actor"]["name"], "王");
+        // The exact language asked for wins over a plain primary tag.
+        let mut t = s;
+        t["object"]["definition"]["name"] =
+            json!({"en": "Other", "en-GB": "attended", "en-US": "attended"});
+        let c = apply(
+            t,
+            Format::Canonical,
+            &Reader::from_accept_language(Some("en-GB")),
+        );
+        assert_eq!(
+            c["object"]["definition"]["name"],
+            json!({"en-GB": "attended"})
+        );
     }
 }

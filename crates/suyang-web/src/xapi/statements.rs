@@ -9,7 +9,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use suyang_domain::lang::Locale;
 use suyang_store::{NewStatement, StatementQuery, StoreError};
 use suyang_xapi::multipart::{self, Part};
 use suyang_xapi::signature::{self, SIGNATURE_USAGE};
@@ -520,14 +519,6 @@ fn flag(p: &HashMap<String, String>, key: &str) -> Result<bool, Response> {
     }
 }
 
-fn locale_of(headers: &HeaderMap) -> Locale {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::negotiate)
-        .unwrap_or(Locale::DEFAULT)
-}
-
 pub async fn get(
     State(state): State<AppState>,
     client: Client,
@@ -581,7 +572,11 @@ pub async fn get(
         Ok(b) => b,
         Err(r) => return r,
     };
-    let locale = locale_of(&headers);
+    let reader = format::Reader::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let org = client.credential.org_id;
     let consistent = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -619,7 +614,7 @@ pub async fn get(
             return error(StatusCode::NOT_FOUND, "no such statement");
         }
         let stored = body["stored"].as_str().and_then(parse_timestamp);
-        let shown = format::apply(body, format, locale);
+        let shown = format::apply(body, format, &reader);
         let mut r = if with_attachments {
             let list = vec![shown.clone()];
             attachments_response(&state, org, &shown, &list).await
@@ -743,7 +738,7 @@ pub async fn get(
     let statements: Vec<Value> = rows
         .into_iter()
         .filter_map(|r| serde_json::from_str::<Value>(&r.body).ok())
-        .map(|s| format::apply(s, format, locale))
+        .map(|s| format::apply(s, format, &reader))
         .collect();
     let newest = statements
         .iter()
