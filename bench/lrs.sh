@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LRS ingestion benchmark: statements/s for POST batches of 1, 10 and 100 realistic statements
 # with 1 and 16 concurrent clients, on SQLite and PostgreSQL, plus resident memory.
-#   bench/lrs.sh                  DURATION=10s by default
+#   bench/lrs.sh     DURATION=10s, BACKENDS="sqlite postgres", BATCHES="1 10 100", CLIENTS="1 16"
 # Needs wrk (Debian) and PostgreSQL at $BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +26,8 @@ run() { # backend url port
   pid=$!
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$3/readyz" && break; sleep 0.1; done
   local auth; auth=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
-  for batch in 1 10 100; do
-    for clients in 1 16; do
+  for batch in ${BATCHES:-1 10 100}; do
+    for clients in ${CLIENTS:-1 16}; do
       AUTH=$auth BATCH=$batch wrk -t"$(( clients < 2 ? 1 : 2 ))" -c"$clients" -d"$DURATION" --timeout 30s --latency -s bench/lrs-post.lua \
         "http://127.0.0.1:$3/xapi/statements" >"$work/wrk.out"
       local rps p50 p99 errors
@@ -40,7 +40,12 @@ run() { # backend url port
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
-run sqlite "sqlite:$work/lrs.db" 18300
-pgdb="suyang_lrs_bench_$(date +%s)"
-psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
-run postgres "$BENCH_PG/$pgdb" 18301
+for backend in ${BACKENDS:-sqlite postgres}; do
+  case $backend in
+    sqlite) run sqlite "sqlite:$work/lrs.db" 18300 ;;
+    postgres)
+      pgdb="suyang_lrs_bench_$(date +%s)"
+      psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
+      run postgres "$BENCH_PG/$pgdb" 18301 ;;
+  esac
+done

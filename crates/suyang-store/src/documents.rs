@@ -57,7 +57,7 @@ impl Store {
         doc_id: &str,
         doc: &Document,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO xapi_documents (org_id, kind, activity_id, agent, registration, doc_id, content_type, content, etag, updated)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -87,7 +87,7 @@ impl Store {
         key: &DocumentKey,
         doc_id: Option<&str>,
     ) -> Result<u64, StoreError> {
-        Ok(with_pool!(self, |pool| {
+        Ok(with_writer!(self, |pool| {
             sqlx::query(
                 "DELETE FROM xapi_documents WHERE org_id = $1 AND kind = $2 AND activity_id = $3 AND agent = $4
                  AND ($5 = '' OR registration = $5) AND ($6 IS NULL OR doc_id = $6)",
@@ -133,7 +133,7 @@ impl Store {
         id: &str,
         definition: &str,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO xapi_activities (org_id, id, definition) VALUES ($1, $2, $3)
                  ON CONFLICT (org_id, id) DO UPDATE SET definition = $3",
@@ -174,7 +174,7 @@ impl Store {
         content_type: &str,
         content: &[u8],
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO xapi_attachments (org_id, sha2, content_type, content) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (org_id, sha2) DO NOTHING",

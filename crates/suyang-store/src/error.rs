@@ -11,6 +11,9 @@ pub enum StoreError {
     Corrupt { what: &'static str, message: String },
     #[error("unsupported database URL (use sqlite:… or postgres://…): {0}")]
     UnsupportedUrl(String),
+    /// The store is shutting down or its writer stopped.
+    #[error("the store is unavailable")]
+    Unavailable,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -13,6 +13,18 @@ macro_rules! with_pool {
     };
 }
 
+/// [`with_pool!`] for write transactions: on SQLite, the store's one writer connection.
+macro_rules! with_writer {
+    ($self:expr, |$pool:ident| $body:expr) => {
+        match (&$self.backend, &$self.writer) {
+            (crate::store::Backend::Sqlite(_), Some($pool)) => $body,
+            (crate::store::Backend::Sqlite($pool), None) => $body,
+            (crate::store::Backend::Postgres($pool), _) => $body,
+        }
+    };
+}
+
+mod batch_writer;
 mod documents;
 mod error;
 mod lrs;
@@ -22,6 +34,8 @@ pub mod testing;
 
 pub use documents::{Document, DocumentKey};
 pub use error::StoreError;
-pub use lrs::{LrsCredential, NewStatement, StatementQuery, StoredStatement};
+pub use lrs::{
+    LrsCredential, NewAttachment, NewStatement, StatementBatch, StatementQuery, StoredStatement,
+};
 pub use records::*;
 pub use store::{Backend, Store};

@@ -5,6 +5,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::batch_writer::BatchJob;
 use crate::error::StoreError;
 use crate::store::{Store, utc};
 
@@ -51,6 +52,30 @@ pub struct StoredStatement {
     pub voided: bool,
 }
 
+/// Attachment content sent with statements.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub sha2: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// What one request stores: statements with the activity definitions and attachments they
+/// carry.
+#[derive(Debug, Clone)]
+pub struct StatementBatch {
+    pub org_id: Uuid,
+    pub statements: Vec<NewStatement>,
+    /// (activity id, definition JSON) in the order the statements give them.
+    pub definitions: Vec<(String, String)>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// Whether a stored statement (first) and a new one with the same id say the same thing.
+pub type SameStatement = Box<dyn Fn(&str, &str) -> bool + Send + Sync>;
+/// An activity definition merged from a stored one (first) and a new one.
+pub type MergeDefinitions = fn(&str, &str) -> String;
+
 /// Filters of `GET /xapi/statements` (agent and activity as canonical keys).
 #[derive(Debug, Clone, Default)]
 pub struct StatementQuery {
@@ -82,7 +107,7 @@ type CredentialRow = (
 
 impl Store {
     pub async fn create_lrs_credential(&self, c: &LrsCredential) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO lrs_credentials (id, org_id, name, key, secret_hash, scopes, created_at, revoked_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -139,67 +164,40 @@ impl Store {
         &self,
         org_id: Uuid,
         batch: &[NewStatement],
-        same: impl Fn(&str, &str) -> bool,
+        same: impl Fn(&str, &str) -> bool + Send + Sync + 'static,
     ) -> Result<Vec<Uuid>, StoreError> {
-        with_pool!(self, |pool| {
-            let mut tx = pool.begin_with(self.write_begin()).await?;
-            let mut inserted = Vec::with_capacity(batch.len());
-            for s in batch {
-                let existing: Option<String> =
-                    sqlx::query_scalar("SELECT body FROM xapi_statements WHERE id = $1")
-                        .bind(s.id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if let Some(existing) = existing {
-                    if same(&existing, &s.body) {
-                        continue;
-                    }
-                    return Err(StoreError::Conflict("statement"));
-                }
-                let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO xapi_statements (id, org_id, verb, actor, object_agent, activity, registration, voids, timestamp, stored, body, statement_ref)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
-                )
-                .bind(s.id)
-                .bind(org_id)
-                .bind(&s.verb)
-                .bind(&s.actor)
-                .bind(&s.object_agent)
-                .bind(&s.activity)
-                .bind(s.registration)
-                .bind(s.voids)
-                .bind(utc(s.timestamp))
-                .bind(utc(s.stored))
-                .bind(&s.body)
-                .bind(s.statement_ref)
-                .fetch_one(&mut *tx)
-                .await?;
-                for agent in &s.related_agents {
-                    sqlx::query("INSERT INTO xapi_statement_agents (agent, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(agent)
-                        .bind(seq)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for activity in &s.related_activities {
-                    sqlx::query("INSERT INTO xapi_statement_activities (activity, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(activity)
-                        .bind(seq)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if let Some(target) = s.voids {
-                    sqlx::query("UPDATE xapi_statements SET voided = TRUE WHERE id = $1 AND org_id = $2 AND voids IS NULL")
-                        .bind(target)
-                        .bind(org_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                inserted.push(s.id);
-            }
-            tx.commit().await?;
-            Ok(inserted)
-        })
+        let batch = StatementBatch {
+            org_id,
+            statements: batch.to_vec(),
+            definitions: Vec::new(),
+            attachments: Vec::new(),
+        };
+        self.insert_statement_batch(batch, Box::new(same), |_, new| new.to_string())
+            .await
+    }
+
+    /// [`Store::insert_statements`] with what the statements bring along, all in the same
+    /// transaction: activity definitions (merged into the stored ones by `merge(old, new)`) and
+    /// attachment content. Batches go to the group-commit writer (`batch_writer`), which stores
+    /// those of concurrent requests in one transaction, each batch still all or nothing.
+    pub async fn insert_statement_batch(
+        &self,
+        batch: StatementBatch,
+        same: SameStatement,
+        merge: MergeDefinitions,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = BatchJob {
+            batch,
+            same,
+            merge,
+            reply,
+        };
+        self.batches
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Unavailable)?;
+        answer.await.map_err(|_| StoreError::Unavailable)?
     }
 
     /// One statement of an organisation, voided or not.
@@ -331,7 +329,7 @@ impl Store {
         org_id: Uuid,
         agent: &str,
     ) -> Result<u64, StoreError> {
-        Ok(with_pool!(self, |pool| {
+        Ok(with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("DELETE FROM xapi_statement_agents WHERE statement_seq IN (SELECT seq FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
                 .bind(org_id)
@@ -396,7 +394,7 @@ impl Store {
         key: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let done = with_pool!(self, |pool| {
+        let done = with_writer!(self, |pool| {
             sqlx::query("UPDATE lrs_credentials SET revoked_at = $3 WHERE key = $1 AND ($2 IS NULL OR org_id = $2) AND revoked_at IS NULL")
                 .bind(key)
                 .bind(org)

@@ -12,6 +12,9 @@ use suyang_domain::lesson::Lesson;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use tokio::sync::mpsc;
+
+use crate::batch_writer::{self, BatchJob};
 use crate::error::StoreError;
 use crate::records::*;
 
@@ -26,6 +29,12 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// SQLite allows one writer at a time: write transactions queue for this one connection
+    /// instead of sleeping in the busy handler, and its page cache stays warm because no other
+    /// connection changes the pages under it. `None` on PostgreSQL.
+    pub(crate) writer: Option<SqlitePool>,
+    /// Statement batches, to the group-commit writer.
+    pub(crate) batches: mpsc::Sender<BatchJob>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -73,6 +82,13 @@ macro_rules! select_users {
     };
 }
 
+/// Page cache of the SQLite writer, in KiB (negative: a size, not a page count): enough for
+/// the upper levels of every index, so inserts touch the file only to write.
+const WRITER_CACHE_KIB: &str = "-16384";
+/// WAL pages before the writer checkpoints into the database file. Larger than SQLite's 1,000,
+/// so a page changed by many transactions is copied back once.
+const WAL_CHECKPOINT_PAGES: &str = "4000";
+
 pub(crate) fn utc(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(time::UtcOffset::UTC)
 }
@@ -96,9 +112,19 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .min_connections(1)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await?;
-            Backend::Sqlite(pool)
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(
+                    options
+                        .pragma("cache_size", WRITER_CACHE_KIB)
+                        .pragma("wal_autocheckpoint", WAL_CHECKPOINT_PAGES),
+                )
+                .await?;
+            return Ok(Store::with_pools(Backend::Sqlite(pool), Some(writer)));
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?.application_name("suyang");
             let pool = PgPoolOptions::new()
@@ -110,7 +136,19 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        Ok(Store { backend })
+        Ok(Store::with_pools(backend, None))
+    }
+
+    fn with_pools(backend: Backend, writer: Option<SqlitePool>) -> Store {
+        let batches = batch_writer::start(batch_writer::Pools {
+            backend: backend.clone(),
+            writer: writer.clone(),
+        });
+        Store {
+            backend,
+            writer,
+            batches,
+        }
     }
 
     /// How write transactions begin. SQLite takes the write lock at once (`IMMEDIATE`): a
@@ -194,7 +232,7 @@ impl Store {
     /// Returns the stored value for `key`, storing `value` first if there is none. Servers that
     /// share a database thereby agree on one value (e.g. the signing secret).
     pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
             )
@@ -250,7 +288,7 @@ impl Store {
 
     pub async fn create_user(&self, new: NewUser, now: OffsetDateTime) -> Result<User, StoreError> {
         let id = Uuid::now_v7();
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO users (id, org_id, login, display_name, password_hash, role, locale, elder_mode, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
@@ -328,7 +366,7 @@ impl Store {
         elder_mode: ElderMode,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let done = with_pool!(self, |pool| {
+        let done = with_writer!(self, |pool| {
             sqlx::query("UPDATE users SET display_name = $2, locale = $3, elder_mode = $4, updated_at = $5 WHERE id = $1")
                 .bind(id)
                 .bind(display_name)
@@ -351,7 +389,7 @@ impl Store {
         role: Role,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let done = with_pool!(self, |pool| {
+        let done = with_writer!(self, |pool| {
             sqlx::query("UPDATE users SET role = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(role.key())
@@ -375,7 +413,7 @@ impl Store {
         keep: Option<&[u8]>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
@@ -398,7 +436,7 @@ impl Store {
     /// Deletes a person's account, sessions and statistics facts (their statements are removed
     /// from the learning record store first, by the caller that knows their agent identity).
     pub async fn delete_user(&self, id: Uuid) -> Result<(), StoreError> {
-        let done = with_pool!(self, |pool| {
+        let done = with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
@@ -430,7 +468,7 @@ impl Store {
         user: &User,
         record: &StatisticsRecord,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO statistics_profiles (user_id, org_id, region, age_band, user_group, consented_at)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -450,7 +488,7 @@ impl Store {
 
     /// Withdraws consent: the facts are deleted, not just hidden.
     pub async fn clear_statistics(&self, user_id: Uuid) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query("DELETE FROM statistics_profiles WHERE user_id = $1")
                 .bind(user_id)
                 .execute(pool)
@@ -492,7 +530,7 @@ impl Store {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(token_hash)
                 .bind(user_id)
@@ -542,7 +580,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
                 .execute(pool)
@@ -558,7 +596,7 @@ impl Store {
         now: OffsetDateTime,
         failures_before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
-        let done = with_pool!(self, |pool| {
+        let done = with_writer!(self, |pool| {
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(utc(failures_before))
                 .execute(pool)
@@ -580,7 +618,7 @@ impl Store {
         key: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
                 .bind(key)
                 .bind(utc(at))
@@ -606,7 +644,7 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        with_pool!(self, |pool| sqlx::query(
+        with_writer!(self, |pool| sqlx::query(
             "DELETE FROM login_failures WHERE key = $1"
         )
         .bind(key)
@@ -626,7 +664,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<SaveOutcome, StoreError> {
         let now = utc(now);
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
             let current: Option<(i64, Json<Framework>)> = sqlx::query_as(
                 "SELECT v.version, v.document FROM frameworks f
@@ -739,7 +777,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let now = utc(now);
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
             let current: Option<Json<Lesson>> =
                 sqlx::query_scalar("SELECT document FROM lessons WHERE slug = $1")
@@ -777,7 +815,7 @@ impl Store {
     // ---- audit ----
 
     pub async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        with_writer!(self, |pool| {
             sqlx::query(
                 "INSERT INTO audit_log (id, org_id, actor_id, actor, action, target, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )

@@ -85,6 +85,92 @@ async fn credentials_round_trip() {
 }
 
 #[tokio::test]
+async fn concurrent_batches_commit_together_and_each_stays_all_or_nothing() {
+    on_each_backend(async |store, org| {
+        let t = OffsetDateTime::now_utc();
+        let stored = new(statement("s", "completed", "lesson-0"), t);
+        store
+            .insert_statements(org, &[stored.clone()], same)
+            .await
+            .unwrap();
+        // Forty batches at once: the writer groups them into few transactions. One batch
+        // reuses a stored id with different content, one repeats a stored statement, one
+        // shares an id with another batch of the same moment.
+        let mut batches: Vec<Vec<NewStatement>> = (0..40)
+            .map(|i| {
+                (0..5)
+                    .map(|j| {
+                        new(
+                            statement(&format!("p{i}"), "answered", &format!("item-{j}")),
+                            t,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut clash = new(statement("s", "failed", "lesson-0"), t);
+        clash.id = stored.id;
+        batches[7].push(clash);
+        batches[8].push(stored.clone());
+        let twin = batches[20][0].clone();
+        batches[21].push(twin);
+        let results = futures_join(
+            batches
+                .iter()
+                .map(|b| {
+                    let store = store.clone();
+                    let b = b.clone();
+                    tokio::spawn(async move { store.insert_statements(org, &b, same).await })
+                })
+                .collect(),
+        )
+        .await;
+        for (i, r) in results.iter().enumerate() {
+            match i {
+                7 => assert!(matches!(r, Err(StoreError::Conflict("statement"))), "{r:?}"),
+                8 | 21 => assert_eq!(
+                    r.as_ref().unwrap().len(),
+                    5,
+                    "the repeated statement is skipped"
+                ),
+                _ => assert_eq!(r.as_ref().unwrap().len(), 5),
+            }
+        }
+        for s in &batches[7] {
+            let kept = store.statement(org, s.id).await.unwrap();
+            if s.id == stored.id {
+                let body: Value = serde_json::from_str(&kept.unwrap().body).unwrap();
+                assert_eq!(
+                    body["verb"]["id"],
+                    "http://adlnet.gov/expapi/verbs/completed"
+                );
+            } else {
+                assert!(kept.is_none(), "nothing of the conflicting batch is stored");
+            }
+        }
+        for b in batches
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 7)
+            .map(|(_, b)| b)
+        {
+            for s in b {
+                assert!(store.statement(org, s.id).await.unwrap().is_some());
+            }
+        }
+    })
+    .await;
+}
+
+async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
 async fn batches_are_atomic_and_statements_immutable() {
     on_each_backend(async |store, org| {
         let t = OffsetDateTime::now_utc();

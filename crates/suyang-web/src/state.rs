@@ -6,7 +6,7 @@ use suyang_domain::event::Iris;
 use suyang_domain::framework::Framework;
 use suyang_domain::lesson::Lesson;
 use suyang_domain::region::Regions;
-use suyang_store::{Store, StoredFramework};
+use suyang_store::{LrsCredential, Store, StoreError, StoredFramework};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -83,7 +83,15 @@ pub struct Inner {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// Token buckets of LRS credentials: key → (tokens, last refill).
     pub lrs_buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
+    /// LRS credentials recently looked up: key → (credential, when read). Saves a query on
+    /// every xAPI request; revocation here clears it, elsewhere takes effect within
+    /// [`CREDENTIAL_TTL`].
+    pub lrs_credentials:
+        std::sync::Mutex<std::collections::HashMap<String, (LrsCredential, std::time::Instant)>>,
 }
+
+/// How long a looked-up LRS credential is trusted without reading it again.
+pub const CREDENTIAL_TTL: Duration = Duration::from_secs(5);
 
 /// Shared application state.
 #[derive(Clone)]
@@ -126,9 +134,37 @@ impl AppState {
             default_org: org.id,
             metrics,
             lrs_buckets: Default::default(),
+            lrs_credentials: Default::default(),
         }));
         state.refresh_catalog().await?;
         Ok(state)
+    }
+
+    /// The LRS credential with this key, from the cache when it was read recently.
+    pub async fn lrs_credential(&self, key: &str) -> Result<Option<LrsCredential>, StoreError> {
+        let now = std::time::Instant::now();
+        if let Ok(cache) = self.lrs_credentials.lock()
+            && let Some((credential, read)) = cache.get(key)
+            && now.duration_since(*read) < CREDENTIAL_TTL
+        {
+            return Ok(Some(credential.clone()));
+        }
+        let found = self.store.lrs_credential_by_key(key).await?;
+        if let (Some(c), Ok(mut cache)) = (&found, self.lrs_credentials.lock()) {
+            // Unknown keys are not cached, so guessing cannot fill the cache.
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(key.to_string(), (c.clone(), now));
+        }
+        Ok(found)
+    }
+
+    /// Forgets cached LRS credentials (after one was revoked).
+    pub fn forget_lrs_credentials(&self) {
+        if let Ok(mut cache) = self.lrs_credentials.lock() {
+            cache.clear();
+        }
     }
 
     /// Takes one request from a credential's token bucket; false when it is empty.

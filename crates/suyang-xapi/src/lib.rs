@@ -3,6 +3,7 @@
 //! (IEEE 9274.1.1-2023) and 1.0.3, with errors that name the field and the rule.
 
 pub mod multipart;
+pub mod sample;
 pub mod signature;
 pub mod statement;
 pub mod syntax;

@@ -156,6 +156,7 @@ pub async fn revoke_credential(
     {
         return Err(PageError::NotFound);
     }
+    ctx.state.forget_lrs_credentials();
     services::audit(
         &ctx.state,
         Some(admin),

@@ -114,8 +114,7 @@ impl FromRequestParts<AppState> for Client {
             .ok_or_else(unauthorized)?;
         let (key, secret) = basic.split_once(':').ok_or_else(unauthorized)?;
         let credential = state
-            .store
-            .lrs_credential_by_key(key)
+            .lrs_credential(key)
             .await
             .map_err(|_| error(StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"))?
             .filter(|c| c.revoked_at.is_none())

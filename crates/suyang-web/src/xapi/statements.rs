@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use suyang_store::{NewStatement, StatementQuery, StoreError};
+use suyang_store::{NewAttachment, NewStatement, StatementBatch, StatementQuery, StoreError};
 use suyang_xapi::multipart::{self, Part};
 use suyang_xapi::signature::{self, SIGNATURE_USAGE};
 use suyang_xapi::statement::{agent_key, prepare, same_statement};
@@ -193,7 +193,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Every attachment without a fileUrl has its content among the parts, every part belongs to an
 /// attachment, and every signature checks out.
-fn match_attachments(statements: &[Value], parts: &[Part]) -> Result<(), Response> {
+fn match_attachments(statements: &[&Value], parts: &[Part]) -> Result<(), Response> {
     let mut wanted = std::collections::HashSet::new();
     for s in statements {
         for a in s["attachments"].as_array().into_iter().flatten() {
@@ -253,7 +253,8 @@ fn store_failure(e: StoreError) -> Response {
     }
 }
 
-/// Validates, prepares and stores statements in one atomic batch.
+/// Validates, prepares and stores statements, with their attachments and the activity
+/// definitions they carry, in one atomic batch.
 async fn store_batch(
     state: &AppState,
     client: &Client,
@@ -263,11 +264,12 @@ async fn store_batch(
     attachments: Vec<Part>,
 ) -> Result<Vec<Uuid>, Response> {
     let now = OffsetDateTime::now_utc();
+    let org_id = client.credential.org_id;
     let mut prepared = Vec::with_capacity(statements.len());
-    // As sent, for comparison with a stored statement of the same id (the LRS-set properties of
-    // the new one must not count as differences).
-    let mut originals: HashMap<Uuid, Value> = HashMap::new();
-    let mut ids = HashSet::new();
+    // Statements sent without a timestamp: the LRS fills it in, and a stored statement of the
+    // same id is compared without it.
+    let mut untimed = HashSet::new();
+    let mut ids = HashSet::with_capacity(statements.len());
     for (i, s) in statements.into_iter().enumerate() {
         validate_statement(&s, version).map_err(|e| {
             let at = if put_id.is_some() {
@@ -277,26 +279,30 @@ async fn store_batch(
             };
             error(StatusCode::BAD_REQUEST, format!("{at}: {}", e.rule))
         })?;
-        let original = s.clone();
+        let timed = s.get("timestamp").is_some();
         let p = prepare(s, put_id, &client.authority, now, version)
             .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))?;
-        originals.insert(p.id, original);
         if !ids.insert(p.id) {
             return Err(error(
                 StatusCode::BAD_REQUEST,
                 format!("statement id {} appears twice in the batch", p.id),
             ));
         }
+        if !timed {
+            untimed.insert(p.id);
+        }
         prepared.push(p);
     }
-    let bodies: Vec<Value> = prepared.iter().map(|p| p.body.clone()).collect();
-    match_attachments(&bodies, &attachments)?;
+    if !attachments.is_empty() || prepared.iter().any(|p| p.body.get("attachments").is_some()) {
+        let bodies: Vec<&Value> = prepared.iter().map(|p| &p.body).collect();
+        match_attachments(&bodies, &attachments)?;
+    }
     // A voiding statement may not void another voiding statement.
     for p in &prepared {
         if let Some(target) = p.voids {
             let stored = state
                 .store
-                .statement(client.credential.org_id, target)
+                .statement(org_id, target)
                 .await
                 .map_err(store_failure)?;
             let target_voids = stored
@@ -313,62 +319,58 @@ async fn store_batch(
             }
         }
     }
-    let rows: Vec<NewStatement> = prepared.into_iter().map(crate::record::row_of).collect();
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     // Activity definitions the statements carry feed the Activities resource.
     let mut definitions: Vec<(String, String)> = Vec::new();
-    for r in &rows {
-        if let Ok(body) = serde_json::from_str::<Value>(&r.body) {
-            collect_definitions(&body, &mut definitions);
-        }
+    for p in &prepared {
+        collect_definitions(&p.body, &mut definitions);
     }
-    let same = |stored: &str, new: &str| {
-        let id = serde_json::from_str::<Value>(new)
-            .ok()
-            .and_then(|v| v["id"].as_str().and_then(|s| Uuid::try_parse(s).ok()));
-        match (
+    let rows: Vec<NewStatement> = prepared.into_iter().map(crate::record::row_of).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let attachments: Vec<NewAttachment> = attachments
+        .into_iter()
+        .map(|part| {
+            let sha2 = part
+                .header("x-experience-api-hash")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let content_type = part
+                .header("content-type")
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            NewAttachment {
+                sha2,
+                content_type,
+                content: part.body,
+            }
+        })
+        .collect();
+    let same = move |stored: &str, new: &str| {
+        let (Ok(stored), Ok(mut new)) = (
             serde_json::from_str::<Value>(stored),
-            id.and_then(|id| originals.get(&id)),
-        ) {
-            (Ok(stored), Some(original)) => same_statement(&stored, original),
-            _ => false,
+            serde_json::from_str::<Value>(new),
+        ) else {
+            return false;
+        };
+        let untimed = new["id"]
+            .as_str()
+            .and_then(|s| Uuid::try_parse(s).ok())
+            .is_some_and(|id| untimed.contains(&id));
+        if untimed && let Some(m) = new.as_object_mut() {
+            m.remove("timestamp");
         }
+        same_statement(&stored, &new)
+    };
+    let batch = StatementBatch {
+        org_id,
+        statements: rows,
+        definitions,
+        attachments,
     };
     state
         .store
-        .insert_statements(client.credential.org_id, &rows, same)
+        .insert_statement_batch(batch, Box::new(same), merge_definitions)
         .await
         .map_err(store_failure)?;
-    for part in &attachments {
-        let sha2 = part
-            .header("x-experience-api-hash")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let content_type = part
-            .header("content-type")
-            .unwrap_or("application/octet-stream");
-        state
-            .store
-            .save_attachment(client.credential.org_id, &sha2, content_type, &part.body)
-            .await
-            .map_err(store_failure)?;
-    }
-    for (id, definition) in definitions {
-        let merged = match state
-            .store
-            .activity_definition(client.credential.org_id, &id)
-            .await
-            .map_err(store_failure)?
-        {
-            Some(old) => merge_definitions(&old, &definition),
-            None => definition,
-        };
-        state
-            .store
-            .save_activity_definition(client.credential.org_id, &id, &merged)
-            .await
-            .map_err(store_failure)?;
-    }
     Ok(ids)
 }
 
