@@ -19,7 +19,9 @@ use crate::lrs::{MergeDefinitions, NewStatement, SameStatement, StatementBatch};
 use crate::store::{Backend, utc};
 
 /// Statements per multi-row statement: 12 values each stays under SQLite's 32,766 bound
-/// parameters and PostgreSQL's 65,535.
+/// parameters and PostgreSQL's 65,535. The multi-row statements vary in length with the group,
+/// so they are not kept prepared (a cache of hundreds of large prepared statements held over a
+/// hundred megabytes).
 const STATEMENT_CHUNK: usize = 500;
 /// Pairs and triples of values per multi-row statement.
 const PAIR_CHUNK: usize = 5_000;
@@ -164,7 +166,7 @@ macro_rules! insert_group {
                 });
                 q.push(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
                 let inserted: Vec<(Uuid, i64)> =
-                    q.build_query_as().fetch_all(&mut *$tx).await?;
+                    q.build_query_as().persistent(false).fetch_all(&mut *$tx).await?;
                 seqs.extend(inserted);
             }
             // A row was inserted if its id came back and no earlier row of the group had it.
@@ -182,7 +184,7 @@ macro_rules! insert_group {
                 }
                 q.push(")");
                 let stored: Vec<(Uuid, String)> =
-                    q.build_query_as().fetch_all(&mut *$tx).await?;
+                    q.build_query_as().persistent(false).fetch_all(&mut *$tx).await?;
                 let stored: HashMap<Uuid, String> = stored.into_iter().collect();
                 if let Some((j, _, _)) = chunk.iter().find(|(j, _, s)| {
                     !stored
@@ -207,7 +209,7 @@ macro_rules! insert_group {
                     row.push_bind(*agent).push_bind(*seq);
                 });
                 q.push(" ON CONFLICT DO NOTHING");
-                q.build().execute(&mut *$tx).await?;
+                q.build().persistent(false).execute(&mut *$tx).await?;
             }
             let activities: Vec<(&str, i64)> = inserted
                 .iter()
@@ -224,7 +226,7 @@ macro_rules! insert_group {
                     row.push_bind(*activity).push_bind(*seq);
                 });
                 q.push(" ON CONFLICT DO NOTHING");
-                q.build().execute(&mut *$tx).await?;
+                q.build().persistent(false).execute(&mut *$tx).await?;
             }
             for (_, org_id, s) in &inserted {
                 if let Some(target) = s.voids {
@@ -246,7 +248,7 @@ macro_rules! insert_group {
                 }
                 q.push(")");
                 let stored: Vec<(Uuid, String, String)> =
-                    q.build_query_as().fetch_all(&mut *$tx).await?;
+                    q.build_query_as().persistent(false).fetch_all(&mut *$tx).await?;
                 let stored: HashMap<(Uuid, String), String> = stored
                     .into_iter()
                     .map(|(org, id, d)| ((org, id), d))
@@ -273,7 +275,7 @@ macro_rules! insert_group {
                         .push_bind(definition.as_str());
                 });
                 q.push(" ON CONFLICT (org_id, id) DO UPDATE SET definition = excluded.definition");
-                q.build().execute(&mut *$tx).await?;
+                q.build().persistent(false).execute(&mut *$tx).await?;
             }
             for job in jobs {
                 for a in &job.batch.attachments {

@@ -50,6 +50,7 @@ pub struct StoredStatement {
     pub id: Uuid,
     pub body: String,
     pub voided: bool,
+    pub stored: OffsetDateTime,
 }
 
 /// Attachment content sent with statements.
@@ -208,7 +209,7 @@ impl Store {
     ) -> Result<Option<StoredStatement>, StoreError> {
         Ok(with_pool!(self, |pool| {
             sqlx::query_as(
-                "SELECT seq, id, body, voided FROM xapi_statements WHERE org_id = $1 AND id = $2",
+                "SELECT seq, id, body, voided, stored FROM xapi_statements WHERE org_id = $1 AND id = $2",
             )
             .bind(org_id)
             .bind(id)
@@ -223,8 +224,8 @@ impl Store {
         &self,
         q: &StatementQuery,
     ) -> Result<Vec<StoredStatement>, StoreError> {
-        // Placeholders in the order values are bound below; filters use the same numbers twice
-        // (once on the statement, once on the statement a StatementRef targets).
+        // Placeholders in the order values are bound below; filters use the same numbers in
+        // several places.
         let mut n = 1;
         let mut next = || {
             n += 1;
@@ -238,16 +239,37 @@ impl Store {
         let until = q.until.map(|_| next());
         let after = q.after.map(|_| next());
         let limit = next();
-        let filters = |t: &str| {
-            let mut f = String::new();
-            if let Some(i) = agent {
-                if q.related_agents {
-                    f.push_str(&format!(" AND {t}.seq IN (SELECT statement_seq FROM xapi_statement_agents WHERE agent = ${i})"));
-                } else {
-                    f.push_str(&format!(
-                        " AND ({t}.actor = ${i} OR {t}.object_agent = ${i})"
-                    ));
-                }
+        let order = if q.ascending { "ASC" } else { "DESC" };
+        // What a returned statement must be, whichever way it matched: of the organisation,
+        // not voided, in the time window, past the cursor.
+        // `indexed`: whether the time window may pick the index. Where another filter is given,
+        // that filter's index is the one to scan (in storage order, stopping at the page size);
+        // SQLite, without statistics, would rather scan the time range, so there the column is
+        // written `+stored`, which no index serves.
+        let window = |t: &str, indexed: bool| {
+            let stored = match (indexed, &self.backend) {
+                (false, crate::store::Backend::Sqlite(_)) => format!("+{t}.stored"),
+                _ => format!("{t}.stored"),
+            };
+            let mut f = format!("{t}.org_id = $1 AND {t}.voided = FALSE");
+            if let Some(i) = since {
+                f.push_str(&format!(" AND {stored} > ${i}"));
+            }
+            if let Some(i) = until {
+                f.push_str(&format!(" AND {stored} <= ${i}"));
+            }
+            if let Some(i) = after {
+                let op = if q.ascending { ">" } else { "<" };
+                f.push_str(&format!(" AND {t}.seq {op} ${i}"));
+            }
+            f
+        };
+        // The filters on a statement, the agent filter given as `agent_term`.
+        let filters = |t: &str, agent_term: Option<&str>| {
+            let mut f = format!("{t}.org_id = $1");
+            if let Some(term) = agent_term {
+                f.push_str(" AND ");
+                f.push_str(term);
             }
             if let Some(i) = verb {
                 f.push_str(&format!(" AND {t}.verb = ${i}"));
@@ -264,34 +286,57 @@ impl Store {
             }
             f
         };
-        let own = filters("s");
-        let mut sql = String::from(
-            "SELECT s.seq, s.id, s.body, s.voided FROM xapi_statements s WHERE s.org_id = $1 AND s.voided = FALSE",
-        );
-        if own.is_empty() {
-            // No filter: every statement matches, including those that target others.
+        let agent_terms = |t: &str| -> Vec<Option<String>> {
+            match agent {
+                None => vec![None],
+                Some(i) if q.related_agents => vec![Some(format!(
+                    "{t}.seq IN (SELECT statement_seq FROM xapi_statement_agents WHERE agent = ${i})"
+                ))],
+                Some(i) => vec![
+                    Some(format!("{t}.actor = ${i}")),
+                    Some(format!("{t}.object_agent = ${i}")),
+                ],
+            }
+        };
+        let filtered =
+            agent.is_some() || verb.is_some() || activity.is_some() || registration.is_some();
+        let sql = if !filtered {
+            // Every statement matches, including those that target others.
+            format!(
+                "SELECT s.seq, s.id, s.body, s.voided, s.stored FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT ${limit}",
+                window("s", true)
+            )
         } else {
-            sql.push_str(&format!(
-                " AND ((TRUE{own}) OR s.statement_ref IN (SELECT t.id FROM xapi_statements t WHERE t.org_id = $1{}))",
-                filters("t")
+            // Each way of matching is its own index scan in storage order that stops at the
+            // page size; the page is the first `limit` of their union. A statement also matches
+            // when it targets (StatementRef) a statement that matches.
+            let mut branches: Vec<String> = agent_terms("t")
+                .iter()
+                .map(|term| {
+                    format!(
+                        "SELECT seq FROM (SELECT t.seq FROM xapi_statements t WHERE {} AND {} ORDER BY t.seq {order} LIMIT ${limit}) own",
+                        filters("t", term.as_deref()),
+                        window("t", false)
+                    )
+                })
+                .collect();
+            let target_agent = match agent {
+                Some(i) if !q.related_agents => {
+                    Some(format!("(t.actor = ${i} OR t.object_agent = ${i})"))
+                }
+                _ => agent_terms("t").into_iter().next().flatten(),
+            };
+            // CROSS JOIN: SQLite starts from the (few) statements that target others.
+            branches.push(format!(
+                "SELECT seq FROM (SELECT r.seq FROM xapi_statements r CROSS JOIN xapi_statements t WHERE {} AND r.statement_ref IS NOT NULL AND t.id = r.statement_ref AND {} ORDER BY r.seq {order} LIMIT ${limit}) refs",
+                window("r", false),
+                filters("t", target_agent.as_deref())
             ));
-        }
-        if let Some(i) = since {
-            sql.push_str(&format!(" AND s.stored > ${i}"));
-        }
-        if let Some(i) = until {
-            sql.push_str(&format!(" AND s.stored <= ${i}"));
-        }
-        if let Some(i) = after {
-            sql.push_str(&format!(
-                " AND s.seq {} ${i}",
-                if q.ascending { ">" } else { "<" }
-            ));
-        }
-        sql.push_str(&format!(
-            " ORDER BY s.seq {} LIMIT ${limit}",
-            if q.ascending { "ASC" } else { "DESC" }
-        ));
+            format!(
+                "SELECT s.seq, s.id, s.body, s.voided, s.stored FROM xapi_statements s WHERE s.seq IN ({}) ORDER BY s.seq {order} LIMIT ${limit}",
+                branches.join(" UNION ALL ")
+            )
+        };
         Ok(with_pool!(self, |pool| {
             let mut query = sqlx::query_as::<_, StoredStatement>(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(q.org_id);

@@ -129,6 +129,16 @@ pub enum LrsCommand {
     /// Manage the key/secret pairs xAPI clients authenticate with.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
+    /// Load synthetic statements (learners answering assessment items, with result and
+    /// context) into the default organisation: for load tests and benchmarks.
+    Generate {
+        /// How many statements.
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        /// Statements per stored batch.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]

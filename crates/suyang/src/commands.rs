@@ -35,6 +35,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user(&settings, cmd).await,
         Command::Framework(cmd) => framework(&settings, cmd).await,
         Command::Lrs(LrsCommand::Credentials(cmd)) => credentials(&settings, cmd).await,
+        Command::Lrs(LrsCommand::Generate { count, batch }) => {
+            generate(&settings, count, batch).await
+        }
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Check => check(&settings).await,
     }
@@ -451,4 +454,62 @@ async fn check(settings: &Settings) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Stores `count` synthetic statements, `batch` at a time with a few batches in flight (so the
+/// writer groups them as it groups concurrent requests), with a progress bar.
+async fn generate(settings: &Settings, count: u64, batch: usize) -> anyhow::Result<ExitCode> {
+    use suyang_xapi::{Version, sample, statement::prepare};
+    if batch == 0 {
+        bail!("--batch must be at least 1");
+    }
+    let store = open(settings).await?;
+    let now = OffsetDateTime::now_utc();
+    let org = store
+        .ensure_organisation("default", "默认机构", now)
+        .await?;
+    let authority = serde_json::json!({
+        "objectType": "Agent",
+        "name": "suyang lrs generate",
+        "account": { "homePage": settings.public_url, "name": "generator" },
+    });
+    // Statements happened one a second up to now.
+    let start = now - time::Duration::seconds(count as i64);
+    let bar =
+        indicatif::ProgressBar::new(count).with_style(indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} statements, {per_sec}, {eta} left",
+        )?);
+    let mut in_flight = tokio::task::JoinSet::new();
+    let mut n = 0;
+    while n < count {
+        let end = (n + batch as u64).min(count);
+        let stored = OffsetDateTime::now_utc();
+        let rows = (n..end)
+            .map(|i| {
+                prepare(
+                    sample::statement(start, i),
+                    None,
+                    &authority,
+                    stored,
+                    Version::V2_0_0,
+                )
+                .map(suyang_web::record::row_of)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = store.clone();
+        let org = org.id;
+        in_flight.spawn(async move { store.insert_statements(org, &rows, |_, _| true).await });
+        if in_flight.len() >= 4
+            && let Some(done) = in_flight.join_next().await
+        {
+            bar.inc(done??.len() as u64);
+        }
+        n = end;
+    }
+    while let Some(done) = in_flight.join_next().await {
+        bar.inc(done??.len() as u64);
+    }
+    bar.finish();
+    println!("stored {} statements", bar.position());
+    Ok(ExitCode::SUCCESS)
 }

@@ -737,20 +737,34 @@ pub async fn get(
     } else {
         String::new()
     };
-    let statements: Vec<Value> = rows
-        .into_iter()
-        .filter_map(|r| serde_json::from_str::<Value>(&r.body).ok())
-        .map(|s| format::apply(s, format, &reader))
-        .collect();
-    let newest = statements
-        .iter()
-        .filter_map(|s| s["stored"].as_str().and_then(parse_timestamp))
-        .max();
-    let result = json!({ "statements": statements, "more": more });
-    let mut r = if with_attachments {
-        attachments_response(&state, org, &result, &statements).await
+    let newest = rows.iter().map(|r| r.stored).max();
+    let mut r = if format == Format::Exact && !with_attachments {
+        // Stored bodies are the exact format already: no need to parse and print them again.
+        let mut body =
+            String::with_capacity(rows.iter().map(|r| r.body.len() + 1).sum::<usize>() + 64);
+        body.push_str("{\"statements\":[");
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(&row.body);
+        }
+        body.push_str("],\"more\":");
+        body.push_str(&Value::String(more).to_string());
+        body.push('}');
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     } else {
-        axum::Json(result).into_response()
+        let statements: Vec<Value> = rows
+            .into_iter()
+            .filter_map(|r| serde_json::from_str::<Value>(&r.body).ok())
+            .map(|s| format::apply(s, format, &reader))
+            .collect();
+        let result = json!({ "statements": statements, "more": more });
+        if with_attachments {
+            attachments_response(&state, org, &result, &statements).await
+        } else {
+            axum::Json(result).into_response()
+        }
     };
     if let Ok(v) = HeaderValue::from_str(&consistent) {
         r.headers_mut()
