@@ -1,5 +1,5 @@
 -- wrk script: POST batches of realistic statements (context and result) to /xapi/statements.
--- BATCH (env) statements per request; KEY and SECRET (env) a credential.
+-- BATCH (env) statements per request; AUTH (env) base64 key:secret; XAPI_VERSION (env, 2.0.0).
 local batch = tonumber(os.getenv("BATCH") or "100")
 local auth = "Basic " .. (os.getenv("AUTH") or "")
 local function statement(i)
@@ -17,5 +17,5 @@ local body = "[" .. table.concat(parts, ",") .. "]"
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Experience-API-Version"] = "2.0.0"
+wrk.headers["X-Experience-API-Version"] = os.getenv("XAPI_VERSION") or "2.0.0"
 wrk.headers["Authorization"] = auth

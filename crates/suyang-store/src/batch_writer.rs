@@ -84,6 +84,7 @@ async fn run(pools: Pools, mut queue: mpsc::Receiver<BatchJob>) {
 
 /// Stores a group of batches in one transaction and answers each request once it committed.
 async fn commit_group(pools: &Pools, mut jobs: Vec<BatchJob>) {
+    let partitioned = matches!(pools.backend, Backend::Postgres(_));
     let begin = match pools.backend {
         Backend::Sqlite(_) => "BEGIN IMMEDIATE",
         Backend::Postgres(_) => "BEGIN",
@@ -92,7 +93,7 @@ async fn commit_group(pools: &Pools, mut jobs: Vec<BatchJob>) {
         let outcome: Result<Vec<Vec<Uuid>>, GroupError> = with_writer!(pools, |pool| {
             async {
                 let mut tx = pool.begin_with(begin).await?;
-                let ids = insert_group!(tx, &jobs)?;
+                let ids = insert_group!(tx, &jobs, partitioned)?;
                 tx.commit().await?;
                 Ok(ids)
             }
@@ -132,7 +133,7 @@ async fn commit_group(pools: &Pools, mut jobs: Vec<BatchJob>) {
 /// that conflicts. A macro, not a function, so that it is written once and compiled for both
 /// drivers.
 macro_rules! insert_group {
-    ($tx:ident, $jobs:expr) => {
+    ($tx:ident, $jobs:expr, $partitioned:expr) => {
         async {
             let jobs: &[BatchJob] = $jobs;
             let rows: Vec<(usize, Uuid, &NewStatement)> = jobs
@@ -147,6 +148,25 @@ macro_rules! insert_group {
                 .collect();
             let mut seqs: HashMap<Uuid, i64> = HashMap::with_capacity(rows.len());
             for chunk in rows.chunks(STATEMENT_CHUNK) {
+                // PostgreSQL's statements are partitioned, so ids are claimed in their own
+                // table first; SQLite's statements table has the unique index itself.
+                let chunk: Vec<&(usize, Uuid, &NewStatement)> = if $partitioned {
+                    let mut q =
+                        sqlx::QueryBuilder::new("INSERT INTO xapi_statement_ids (id, org_id) ");
+                    q.push_values(chunk, |mut row, (_, org_id, s)| {
+                        row.push_bind(s.id).push_bind(*org_id);
+                    });
+                    q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+                    let claimed: Vec<(Uuid,)> =
+                        q.build_query_as().persistent(false).fetch_all(&mut *$tx).await?;
+                    let mut claimed: HashSet<Uuid> = claimed.into_iter().map(|(id,)| id).collect();
+                    chunk.iter().filter(|(_, _, s)| claimed.remove(&s.id)).collect()
+                } else {
+                    chunk.iter().collect()
+                };
+                if chunk.is_empty() {
+                    continue;
+                }
                 let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO xapi_statements (id, org_id, verb, actor, object_agent, activity, registration, voids, timestamp, stored, body, statement_ref) ",
                 );
@@ -164,7 +184,11 @@ macro_rules! insert_group {
                         .push_bind(&s.body)
                         .push_bind(s.statement_ref);
                 });
-                q.push(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
+                q.push(if $partitioned {
+                    " RETURNING id, seq"
+                } else {
+                    " ON CONFLICT (id) DO NOTHING RETURNING id, seq"
+                });
                 let inserted: Vec<(Uuid, i64)> =
                     q.build_query_as().persistent(false).fetch_all(&mut *$tx).await?;
                 seqs.extend(inserted);

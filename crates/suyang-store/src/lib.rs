@@ -38,4 +38,4 @@ pub use lrs::{
     LrsCredential, NewAttachment, NewStatement, StatementBatch, StatementQuery, StoredStatement,
 };
 pub use records::*;
-pub use store::{Backend, Store};
+pub use store::{Backend, PARTITIONS_AHEAD, Store};

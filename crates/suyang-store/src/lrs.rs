@@ -374,8 +374,16 @@ impl Store {
         org_id: Uuid,
         agent: &str,
     ) -> Result<u64, StoreError> {
+        let partitioned = matches!(self.backend, crate::store::Backend::Postgres(_));
         Ok(with_writer!(self, |pool| {
             let mut tx = pool.begin_with(self.write_begin()).await?;
+            if partitioned {
+                sqlx::query("DELETE FROM xapi_statement_ids WHERE id IN (SELECT id FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
+                    .bind(org_id)
+                    .bind(agent)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query("DELETE FROM xapi_statement_agents WHERE statement_seq IN (SELECT seq FROM xapi_statements WHERE org_id = $1 AND actor = $2)")
                 .bind(org_id)
                 .bind(agent)

@@ -82,6 +82,9 @@ macro_rules! select_users {
     };
 }
 
+/// Months after the current one that get their statement partition in advance (PostgreSQL).
+pub const PARTITIONS_AHEAD: u32 = 3;
+
 /// Page cache of the SQLite writer, in KiB (negative: a size, not a page count): enough for
 /// the upper levels of every index, so inserts touch the file only to write.
 const WRITER_CACHE_KIB: &str = "-16384";
@@ -168,13 +171,63 @@ impl Store {
         }
     }
 
-    /// Applies pending migrations for this backend.
+    /// Applies pending migrations for this backend, and on PostgreSQL makes sure the coming
+    /// months have statement partitions.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        self.ensure_statement_partitions(OffsetDateTime::now_utc())
+            .await?;
         Ok(())
+    }
+
+    /// PostgreSQL keeps statements in monthly partitions of `xapi_statements`: this creates
+    /// those of the month of `now` and the next [`PARTITIONS_AHEAD`] months where missing, and
+    /// returns how many it created. A month whose statements already sit in the default
+    /// partition (stored before its partition existed) stays there. Nothing to do on SQLite.
+    pub async fn ensure_statement_partitions(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<u32, StoreError> {
+        let Backend::Postgres(pool) = &self.backend else {
+            return Ok(0);
+        };
+        let mut created = 0;
+        let (mut year, mut month) = (now.year(), u8::from(now.month()));
+        for _ in 0..=PARTITIONS_AHEAD {
+            let (next_year, next_month) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+            let name = format!("xapi_statements_y{year:04}m{month:02}");
+            let from = format!("{year:04}-{month:02}-01T00:00:00Z");
+            let to = format!("{next_year:04}-{next_month:02}-01T00:00:00Z");
+            let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                .bind(&name)
+                .fetch_one(pool)
+                .await?;
+            let stranded: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM xapi_statements_default WHERE stored >= $1::timestamptz AND stored < $2::timestamptz)",
+            )
+            .bind(&from)
+            .bind(&to)
+            .fetch_one(pool)
+            .await?;
+            if !exists && !stranded {
+                // Names and bounds are made here from numbers, never from input.
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE TABLE IF NOT EXISTS {name} PARTITION OF xapi_statements FOR VALUES FROM ('{from}') TO ('{to}')"
+                )))
+                .execute(pool)
+                .await?;
+                created += 1;
+            }
+            (year, month) = (next_year, next_month);
+        }
+        Ok(created)
     }
 
     /// Migrations not yet applied, for `suyang check`.

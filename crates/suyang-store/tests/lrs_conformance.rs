@@ -390,3 +390,80 @@ async fn a_person_can_be_forgotten() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn postgres_keeps_statements_in_monthly_partitions() {
+    if !backends().contains(&"postgres") {
+        return;
+    }
+    let db = TestDb::create("postgres").await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = store
+        .ensure_organisation("default", "Default", OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+        .id;
+    let now = OffsetDateTime::now_utc();
+    // Migration made this month's partition and the next three; asking again makes none.
+    assert_eq!(store.ensure_statement_partitions(now).await.unwrap(), 0);
+    let a = new(statement("a", "completed", "lesson-1"), now);
+    store
+        .insert_statements(org, &[a.clone()], same)
+        .await
+        .unwrap();
+    // The same id again is the same statement; different content is a conflict, across
+    // partitions too (ids are unique in their own table).
+    let mut later = new(
+        statement("a", "failed", "lesson-1"),
+        now + Duration::days(40),
+    );
+    later.id = a.id;
+    assert!(matches!(
+        store.insert_statements(org, &[later], same).await,
+        Err(StoreError::Conflict("statement"))
+    ));
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let partition: String =
+        sqlx::query_scalar("SELECT tableoid::regclass::text FROM xapi_statements WHERE id = $1")
+            .bind(a.id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        partition,
+        format!(
+            "xapi_statements_y{:04}m{:02}",
+            now.year(),
+            u8::from(now.month())
+        )
+    );
+    let months: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_inherits WHERE inhparent = 'xapi_statements'::regclass",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        months,
+        1 + 1 + i64::from(suyang_store::PARTITIONS_AHEAD),
+        "default + months"
+    );
+    // Forgetting a person frees their statement ids.
+    assert_eq!(
+        store
+            .delete_statements_by_actor(org, a.actor.as_deref().unwrap())
+            .await
+            .unwrap(),
+        1
+    );
+    let ids: i64 = sqlx::query_scalar("SELECT count(*) FROM xapi_statement_ids")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ids, 0);
+    drop(conn);
+    store.close().await;
+    db.cleanup().await;
+}

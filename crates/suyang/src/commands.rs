@@ -83,7 +83,20 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let mut config = WebConfig::new(&settings.public_url);
     config.session_days = settings.session_days;
     config.lrs_rate_per_second = settings.lrs_rate_limit;
-    let state = AppState::init(store, config, metrics).await?;
+    let state = AppState::init(store.clone(), config, metrics).await?;
+    // Statement partitions for the coming months (PostgreSQL), checked daily while serving.
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            daily.tick().await;
+            if let Err(e) = store
+                .ensure_statement_partitions(OffsetDateTime::now_utc())
+                .await
+            {
+                tracing::error!(error = %e, "creating statement partitions failed");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
