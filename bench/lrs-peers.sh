@@ -38,7 +38,7 @@ load() { # name url auth-base64
         -s bench/lrs-post.lua "$2" >"$work/wrk.out"
       rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
       p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-      errors=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+      errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
       echo "| $1 | $batch | $clients | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(rss) | ${errors:-0} |"
     done
   done
@@ -81,6 +81,18 @@ ralph() {
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
+# ADL's LRS (Django + PostgreSQL + RabbitMQ) has no package: it is installed by hand from its
+# repository (github adlnet/ADL_LRS, commit efa045e, unmodified code, gunicorn with 2 workers)
+# under $ADL_LRS_HOME with a start.sh and reset-db.sh; it is measured when present.
+ADL_LRS_HOME=${ADL_LRS_HOME:-/var/tmp/adl-lrs}
+adl() {
+  "$ADL_LRS_HOME/reset-db.sh" >/dev/null 2>&1
+  pid=$(PORT=18340 "$ADL_LRS_HOME/start.sh")
+  wait_for "http://127.0.0.1:18340/xapi/about"
+  load "ADL LRS efa045e (PostgreSQL)" "http://127.0.0.1:18340/xapi/statements" "$(printf 'bench:bench-lrs-pass-2026' | base64 -w0)"
+  kill -TERM "$pid"; sleep 1; pid=""
+}
+
 setup_peers
 cargo build --release -q
 BIN=target/release/suyang
@@ -93,6 +105,7 @@ pgdb="suyang_lrs_peers_$(date +%s)"
 psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
 suyang "Suyang (PostgreSQL)" "$BENCH_PG/$pgdb" 18301
 learning_locker
+[[ -x $ADL_LRS_HOME/start.sh ]] && adl
 ralph
 echo
 echo "Bare-SQLite ceiling (same rows, one transaction per batch, no HTTP/JSON/validation):"

@@ -5,7 +5,7 @@ local auth = "Basic " .. (os.getenv("AUTH") or "")
 local function statement(i)
   return string.format([[{"actor":{"objectType":"Agent","account":{"homePage":"http://bench.example.cn","name":"learner-%d"}},
 "verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"zh-CN":"回答","en-US":"answered"}},
-"object":{"objectType":"Activity","id":"http://bench.example.cn/items/%d","definition":{"type":"http://adlnet.gov/expapi/activities/cmi.interaction","interactionType":"choice","choices":[{"id":"a"},{"id":"b"}]}},
+"object":{"objectType":"Activity","id":"http://bench.example.cn/items/%d","definition":{"type":"http://adlnet.gov/expapi/activities/cmi.interaction","interactionType":"choice","choices":[{"id":"a","description":{"zh-CN":"挂断电话"}},{"id":"b","description":{"zh-CN":"按对方说的转账"}}]}},
 "result":{"score":{"scaled":0.75,"raw":3,"min":0,"max":4},"success":true,"completion":true,"response":"a","duration":"PT42S"},
 "context":{"registration":"ec531277-b57b-4c15-8d91-d292c5b2b8f7","platform":"Suyang","language":"zh-CN",
 "contextActivities":{"parent":[{"id":"http://bench.example.cn/assessments/1"}],"grouping":[{"id":"http://bench.example.cn/programmes/anti-fraud"}]}},

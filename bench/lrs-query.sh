@@ -48,7 +48,7 @@ run() { # backend url port
     QUERY=$query AUTH=$auth SINCE=$since REGISTRATIONS="$work/registrations" \
       wrk -t"$(( CLIENTS < 2 ? 1 : 2 ))" -c"$CLIENTS" -d"$DURATION" --timeout 30s --latency -s bench/lrs-query.lua \
       "http://127.0.0.1:$3/xapi/statements" >"$work/wrk.out"
-    local errors; errors=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+    local errors; errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
     [[ -n $errors ]] && echo "warning: $errors non-2xx answers" >&2
     echo "| $1 | $loaded | $rss | $query | $(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out") | $(awk '$1 == "50%" {print $2}' "$work/wrk.out") | $(awk '$1 == "99%" {print $2}' "$work/wrk.out") |"
   done

@@ -33,7 +33,7 @@ run() { # backend url port
       local rps p50 p99 errors
       rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
       p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-      errors=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+      errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
       [[ -n $errors ]] && echo "warning: $errors non-2xx answers" >&2
       echo "| $1 | $batch | $clients | $rps | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(awk '/^VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status) |"
     done

@@ -40,7 +40,7 @@ load() { # label url connections [header]
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
   p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-  errs=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+  errs=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
   say "| $1${GZIP:+ (gzip)} | $3 | $rps | $p50 | $p99 | ${errs:-0} |"
   sleep 2
 }
