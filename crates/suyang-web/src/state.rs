@@ -23,6 +23,9 @@ pub struct WebConfig {
     pub argon2_memory_kib: u32,
     /// Requests per second one LRS credential may make (bursts up to twice that).
     pub lrs_rate_per_second: u32,
+    /// The xAPI version requests that name none are answered in (2.0.0 unless a deployment
+    /// serves only 1.0.3 clients).
+    pub lrs_default_version: suyang_xapi::Version,
 }
 
 impl WebConfig {
@@ -34,6 +37,7 @@ impl WebConfig {
             max_body_bytes: 2 * 1024 * 1024,
             argon2_memory_kib: 19 * 1024,
             lrs_rate_per_second: 10_000,
+            lrs_default_version: suyang_xapi::Version::V2_0_0,
         }
     }
 }

@@ -634,3 +634,22 @@ async fn credentials_are_rate_limited() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_deployment_may_answer_unversioned_requests_in_1_0_3() {
+    let app = TestApp::start_with("sqlite", |c| {
+        c.lrs_default_version = suyang_xapi::Version::V1_0_3;
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let about = c.get(app.url("/xapi/about")).send().await.unwrap();
+    assert_eq!(about.headers()["x-experience-api-version"], "1.0.3");
+    let missing = c.get(app.url("/xapi/statements")).send().await.unwrap();
+    assert_eq!(missing.status(), 400);
+    assert_eq!(missing.headers()["x-experience-api-version"], "1.0.3");
+    // A request that names its version is answered in it, whatever the default.
+    let lrs = Lrs::new(&app, &["all"]).await;
+    let r = lrs.get("?limit=1").await;
+    assert_eq!(r.headers()["x-experience-api-version"], "2.0.0");
+    app.stop().await;
+}

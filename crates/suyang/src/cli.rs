@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// Requests per second each LRS credential may make, bursts up to twice that (default 10000).
     #[arg(long, env = "SUYANG_LRS_RATE_LIMIT", value_name = "N")]
     pub lrs_rate_limit: Option<u32>,
+    /// The xAPI version to answer requests that name none (About, errors): 2.0.0 (default) or
+    /// 1.0.3, for a deployment whose clients all speak 1.0.3.
+    #[arg(long, env = "SUYANG_LRS_DEFAULT_VERSION", value_name = "VERSION")]
+    pub lrs_default_version: Option<String>,
     /// How long a sign-in lasts, in days (default 14).
     #[arg(long, env = "SUYANG_SESSION_DAYS", value_name = "DAYS")]
     pub session_days: Option<i64>,

@@ -83,6 +83,7 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let mut config = WebConfig::new(&settings.public_url);
     config.session_days = settings.session_days;
     config.lrs_rate_per_second = settings.lrs_rate_limit;
+    config.lrs_default_version = settings.lrs_default_version;
     let state = AppState::init(store.clone(), config, metrics).await?;
     // Statement partitions for the coming months (PostgreSQL), checked daily while serving.
     tokio::spawn(async move {

@@ -21,6 +21,7 @@ pub struct FileConfig {
     pub max_connections: Option<u32>,
     pub session_days: Option<i64>,
     pub lrs_rate_limit: Option<u32>,
+    pub lrs_default_version: Option<String>,
 }
 
 impl FileConfig {
@@ -53,6 +54,7 @@ pub struct Settings {
     pub max_connections: u32,
     pub session_days: i64,
     pub lrs_rate_limit: u32,
+    pub lrs_default_version: suyang_xapi::Version,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/suyang.db";
@@ -90,7 +92,19 @@ impl Settings {
         if !(1..=365).contains(&session_days) {
             anyhow::bail!("session days must be between 1 and 365");
         }
+        let lrs_default_version = match serve
+            .lrs_default_version
+            .as_deref()
+            .or(file.lrs_default_version.as_deref())
+        {
+            None => suyang_xapi::Version::V2_0_0,
+            Some(v) => match suyang_xapi::Version::from_header(v) {
+                Some(version) => version,
+                None => anyhow::bail!("LRS default version must be 2.0.0 or 1.0.3, not {v:?}"),
+            },
+        };
         Ok(Settings {
+            lrs_default_version,
             database_url,
             log_format: global
                 .log_format
@@ -156,5 +170,17 @@ mod tests {
         assert!(Settings::resolve(&bad, &ServeArgs::default(), FileConfig::default()).is_err());
         assert!(toml::from_str::<FileConfig>("listen = 5").is_err());
         assert!(toml::from_str::<FileConfig>("unknown = 1").is_err());
+        let old_clients = FileConfig {
+            lrs_default_version: Some("1.0.3".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&Global::default(), &ServeArgs::default(), old_clients).unwrap();
+        assert_eq!(s.lrs_default_version, suyang_xapi::Version::V1_0_3);
+        let wrong = FileConfig {
+            lrs_default_version: Some("3.0".into()),
+            ..Default::default()
+        };
+        let e = Settings::resolve(&Global::default(), &ServeArgs::default(), wrong).unwrap_err();
+        assert!(e.to_string().contains("2.0.0 or 1.0.3"), "{e}");
     }
 }

@@ -23,7 +23,7 @@ pub use auth::{SCOPES, create_credential, hash_secret};
 /// The header naming the xAPI version of a request and of its answer.
 pub const VERSION_HEADER: &str = "x-experience-api-version";
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/about", get(about))
         .route(
@@ -37,7 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agents/profile", any(documents::agent_profile))
         .route("/activities", get(documents::activities))
         .route("/agents", get(documents::agents))
-        .layer(axum::middleware::from_fn(versioned))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            versioned,
+        ))
 }
 
 /// The LRS as one service. The alternate request syntax is unwrapped before routing, since it
@@ -78,7 +81,7 @@ pub fn service(
     tower::ServiceBuilder::new()
         .layer(cors)
         .layer(axum::middleware::from_fn(alternate::rewrite))
-        .service(routes().with_state(state))
+        .service(routes(&state).with_state(state))
 }
 
 /// Versions this LRS speaks, newest first.
@@ -99,7 +102,14 @@ pub fn error(status: StatusCode, detail: impl Into<String>) -> Response {
 
 /// Every resource but `about` needs a supported `X-Experience-API-Version`; every answer
 /// carries the version served.
-async fn versioned(mut request: Request, next: Next) -> Response {
+async fn versioned(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // Requests that name no version (the About resource, and errors) are answered in the
+    // deployment's default version.
+    let default = state.config.lrs_default_version;
     let path = request.uri().path().to_string();
     let statements_get =
         request.method() == axum::http::Method::GET && path.ends_with("/statements");
@@ -117,7 +127,7 @@ async fn versioned(mut request: Request, next: Next) -> Response {
                 asked.unwrap_or_default()
             ),
         )),
-        None if path.ends_with("/about") => Ok(Version::V2_0_0),
+        None if path.ends_with("/about") => Ok(default),
         None => Err(error(
             StatusCode::BAD_REQUEST,
             "the X-Experience-API-Version header is required",
@@ -128,7 +138,7 @@ async fn versioned(mut request: Request, next: Next) -> Response {
             request.extensions_mut().insert(version);
             (version, next.run(request).await)
         }
-        Err(r) => (Version::V2_0_0, r),
+        Err(r) => (default, r),
     };
     let h = response.headers_mut();
     h.insert(VERSION_HEADER, HeaderValue::from_static(version.as_str()));
