@@ -332,10 +332,21 @@ impl Store {
                 window("r", false),
                 filters("t", target_agent.as_deref())
             ));
-            format!(
-                "SELECT s.seq, s.id, s.body, s.voided, s.stored FROM xapi_statements s WHERE s.seq IN ({}) ORDER BY s.seq {order} LIMIT ${limit}",
-                branches.join(" UNION ALL ")
-            )
+            // The page's positions first, then their rows: one lookup each. PostgreSQL is
+            // told so with LATERAL; left to itself, with statistics not yet gathered on a new
+            // month's partition, it would rather scan the whole table and join.
+            let page = format!(
+                "SELECT seq FROM ({}) matched ORDER BY seq {order} LIMIT ${limit}",
+                branches.join(" UNION ")
+            );
+            match self.backend {
+                crate::store::Backend::Postgres(_) => format!(
+                    "SELECT s.seq, s.id, s.body, s.voided, s.stored FROM ({page}) page CROSS JOIN LATERAL (SELECT x.seq, x.id, x.body, x.voided, x.stored FROM xapi_statements x WHERE x.seq = page.seq OFFSET 0) s ORDER BY s.seq {order}"
+                ),
+                crate::store::Backend::Sqlite(_) => format!(
+                    "SELECT s.seq, s.id, s.body, s.voided, s.stored FROM ({page}) page JOIN xapi_statements s ON s.seq = page.seq ORDER BY s.seq {order}"
+                ),
+            }
         };
         Ok(with_pool!(self, |pool| {
             let mut query = sqlx::query_as::<_, StoredStatement>(sqlx::AssertSqlSafe(sql.clone()))
@@ -367,6 +378,19 @@ impl Store {
 }
 
 impl Store {
+    /// Refreshes the planner's statistics of the statement tables after a bulk load
+    /// (PostgreSQL; autovacuum keeps them current under normal ingestion, but a month's
+    /// partition filled in one go is planned as if empty until then). Nothing on SQLite, whose
+    /// statement queries do not depend on statistics.
+    pub async fn refresh_statement_statistics(&self) -> Result<(), StoreError> {
+        if let crate::store::Backend::Postgres(pool) = &self.backend {
+            sqlx::query("ANALYZE xapi_statements, xapi_statement_ids, xapi_statement_agents, xapi_statement_activities")
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Deletes every statement whose actor is `agent` (a person exercising their right to
     /// deletion); what the statements mention goes with them.
     pub async fn delete_statements_by_actor(

@@ -87,7 +87,7 @@ pub const PARTITIONS_AHEAD: u32 = 3;
 
 /// Page cache of the SQLite writer, in KiB (negative: a size, not a page count): enough for
 /// the upper levels of every index, so inserts touch the file only to write.
-const WRITER_CACHE_KIB: &str = "-16384";
+const WRITER_CACHE_KIB: &str = "-8192";
 /// WAL pages before the writer checkpoints into the database file. Larger than SQLite's 1,000,
 /// so a page changed by many transactions is copied back once.
 const WAL_CHECKPOINT_PAGES: &str = "4000";

@@ -524,6 +524,7 @@ async fn generate(settings: &Settings, count: u64, batch: usize) -> anyhow::Resu
         bar.inc(done??.len() as u64);
     }
     bar.finish();
+    store.refresh_statement_statistics().await?;
     println!("stored {} statements", bar.position());
     Ok(ExitCode::SUCCESS)
 }
