@@ -9,6 +9,7 @@
 # on loopback; nothing of theirs is kept in this repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${DURATION:-10s}
 PEERS=${PEERS:-/var/tmp/suyang-peers}
 BENCH_PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
@@ -28,8 +29,6 @@ setup_peers() {
   fi
 }
 
-wait_for() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not answer" >&2; return 1; }
-
 load() { # name url auth-base64
   local batch clients rps p50 p99 errors
   for batch in ${BATCHES:-1 10 100}; do
@@ -48,14 +47,9 @@ load() { # name url auth-base64
 rss() { local total=0 p; for p in $pid $(pgrep -P "$pid" || true); do total=$(( total + $(awk '/^VmHWM/ {print $2}' /proc/"$p"/status 2>/dev/null || echo 0) )); done; awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 suyang() { # label database-url port
-  local env=(env "SUYANG_DATABASE_URL=$2" SUYANG_LOG=warn SUYANG_LRS_RATE_LIMIT=100000000)
-  local cred key secret
-  cred=$("${env[@]}" "$BIN" lrs credentials add --name bench)
-  key=$(awk '/^key:/ {print $2}' <<<"$cred"); secret=$(awk '/^secret:/ {print $2}' <<<"$cred")
-  "${env[@]}" "$BIN" serve --listen "127.0.0.1:$3" >"$work/suyang.log" 2>&1 &
-  pid=$!
-  wait_for "http://127.0.0.1:$3/readyz"
-  load "$1" "http://127.0.0.1:$3/xapi/statements" "$(printf '%s:%s' "$key" "$secret" | base64 -w0)"
+  local auth; auth=$(suyang_auth "$2")
+  suyang_serve "$2" "$3" "$work/suyang.log"
+  load "$1" "http://127.0.0.1:$3/xapi/statements" "$auth"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 

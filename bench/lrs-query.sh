@@ -6,6 +6,7 @@
 # Needs wrk (Debian), python3 and PostgreSQL at $BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 COUNT=${COUNT:-1000000}
 DURATION=${DURATION:-10s}
 CLIENTS=${CLIENTS:-4}
@@ -35,13 +36,8 @@ run() { # backend url port
   "${env[@]}" /usr/bin/time -f "%M" -o "$work/rss" "$BIN" lrs generate --count "$COUNT" >/dev/null 2>&1
   loaded=$(awk -v s="$started" -v e="$(date +%s.%N)" -v n="$COUNT" 'BEGIN { printf "%.0f", n / (e - s) }')
   rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$work/rss")
-  local cred key secret
-  cred=$("${env[@]}" "$BIN" lrs credentials add --name bench)
-  key=$(awk '/^key:/ {print $2}' <<<"$cred"); secret=$(awk '/^secret:/ {print $2}' <<<"$cred")
-  "${env[@]}" "$BIN" serve --listen "127.0.0.1:$3" >"$work/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$3/readyz" && break; sleep 0.1; done
-  local auth; auth=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
+  local auth; auth=$(suyang_auth "$2")
+  suyang_serve "$2" "$3" "$work/server.log"
   # Since: the middle of the load, so half the statements are newer.
   local since; since=$(date -u -d "@$(awk -v s="$started" -v n="$COUNT" -v r="$loaded" 'BEGIN { printf "%d", s + n / r / 2 }')" +%Y-%m-%dT%H:%M:%SZ)
   for query in agent_verb activity_since registration; do

@@ -5,6 +5,7 @@
 # Needs wrk (Debian) and PostgreSQL at $BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${DURATION:-10s}
 BENCH_PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 work=$(mktemp -d)
@@ -18,14 +19,8 @@ echo
 echo "| backend | batch | clients | requests/s | statements/s | p50 | p99 | peak RSS (MiB) |"
 echo "|---|---|---|---|---|---|---|---|"
 run() { # backend url port
-  local env=(env "SUYANG_DATABASE_URL=$2" SUYANG_LOG=warn SUYANG_LRS_RATE_LIMIT=100000000)
-  local cred key secret
-  cred=$("${env[@]}" "$BIN" lrs credentials add --name bench)
-  key=$(awk '/^key:/ {print $2}' <<<"$cred"); secret=$(awk '/^secret:/ {print $2}' <<<"$cred")
-  "${env[@]}" "$BIN" serve --listen "127.0.0.1:$3" >"$work/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$3/readyz" && break; sleep 0.1; done
-  local auth; auth=$(printf '%s:%s' "$key" "$secret" | base64 -w0)
+  local auth; auth=$(suyang_auth "$2")
+  suyang_serve "$2" "$3" "$work/server.log"
   for batch in ${BATCHES:-1 10 100}; do
     for clients in ${CLIENTS:-1 16}; do
       AUTH=$auth BATCH=$batch wrk -t"$(( clients < 2 ? 1 : 2 ))" -c"$clients" -d"$DURATION" --timeout 30s --latency -s bench/lrs-post.lua \

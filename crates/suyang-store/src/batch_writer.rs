@@ -218,39 +218,31 @@ macro_rules! insert_group {
                     return Err(GroupError::Conflict(*j));
                 }
             }
-            let agents: Vec<(&str, i64)> = inserted
-                .iter()
-                .flat_map(|(_, _, s)| {
-                    let seq = seqs[&s.id];
-                    s.related_agents.iter().map(move |a| (a.as_str(), seq))
-                })
-                .collect();
-            for chunk in agents.chunks(PAIR_CHUNK) {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO xapi_statement_agents (agent, statement_seq) ",
-                );
-                q.push_values(chunk, |mut row, (agent, seq)| {
-                    row.push_bind(*agent).push_bind(*seq);
-                });
-                q.push(" ON CONFLICT DO NOTHING");
-                q.build().persistent(false).execute(&mut *$tx).await?;
-            }
-            let activities: Vec<(&str, i64)> = inserted
-                .iter()
-                .flat_map(|(_, _, s)| {
-                    let seq = seqs[&s.id];
-                    s.related_activities.iter().map(move |a| (a.as_str(), seq))
-                })
-                .collect();
-            for chunk in activities.chunks(PAIR_CHUNK) {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO xapi_statement_activities (activity, statement_seq) ",
-                );
-                q.push_values(chunk, |mut row, (activity, seq)| {
-                    row.push_bind(*activity).push_bind(*seq);
-                });
-                q.push(" ON CONFLICT DO NOTHING");
-                q.build().persistent(false).execute(&mut *$tx).await?;
+            // Everything each statement mentions, for related_agents / related_activities.
+            let related: [(&str, fn(&NewStatement) -> &[String]); 2] = [
+                ("INSERT INTO xapi_statement_agents (agent, statement_seq) ", |s| {
+                    &s.related_agents
+                }),
+                ("INSERT INTO xapi_statement_activities (activity, statement_seq) ", |s| {
+                    &s.related_activities
+                }),
+            ];
+            for (insert, keys) in related {
+                let pairs: Vec<(&str, i64)> = inserted
+                    .iter()
+                    .flat_map(|(_, _, s)| {
+                        let seq = seqs[&s.id];
+                        keys(s).iter().map(move |k| (k.as_str(), seq))
+                    })
+                    .collect();
+                for chunk in pairs.chunks(PAIR_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::new(insert);
+                    q.push_values(chunk, |mut row, (key, seq)| {
+                        row.push_bind(*key).push_bind(*seq);
+                    });
+                    q.push(" ON CONFLICT DO NOTHING");
+                    q.build().persistent(false).execute(&mut *$tx).await?;
+                }
             }
             for (_, org_id, s) in &inserted {
                 if let Some(target) = s.voids {
