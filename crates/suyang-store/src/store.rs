@@ -552,12 +552,14 @@ impl Store {
     }
 
     pub async fn statistics(&self, user_id: Uuid) -> Result<Option<StatisticsRecord>, StoreError> {
-        let row: Option<(
+        /// region, age band, group, consented at.
+        type Row = (
             Option<String>,
             Option<String>,
             Option<String>,
             OffsetDateTime,
-        )> = with_pool!(self, |pool| {
+        );
+        let row: Option<Row> = with_pool!(self, |pool| {
             sqlx::query_as("SELECT region, age_band, user_group, consented_at FROM statistics_profiles WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_optional(pool)

@@ -90,7 +90,7 @@ async fn concurrent_batches_commit_together_and_each_stays_all_or_nothing() {
         let t = OffsetDateTime::now_utc();
         let stored = new(statement("s", "completed", "lesson-0"), t);
         store
-            .insert_statements(org, &[stored.clone()], same)
+            .insert_statements(org, std::slice::from_ref(&stored), same)
             .await
             .unwrap();
         // Forty batches at once: the writer groups them into few transactions. One batch
@@ -187,7 +187,7 @@ async fn batches_are_atomic_and_statements_immutable() {
         // The same statement again is accepted and not stored twice.
         assert_eq!(
             store
-                .insert_statements(org, &[a.clone()], same)
+                .insert_statements(org, std::slice::from_ref(&a), same)
                 .await
                 .unwrap()
                 .len(),
@@ -225,13 +225,13 @@ async fn voiding_hides_the_target_from_queries() {
     on_each_backend(async |store, org| {
         let t = OffsetDateTime::now_utc();
         let a = new(statement("a", "completed", "lesson-1"), t);
-        store.insert_statements(org, &[a.clone()], same).await.unwrap();
+        store.insert_statements(org, std::slice::from_ref(&a), same).await.unwrap();
         let void = new(
             json!({"actor": {"mbox": "mailto:admin@example.cn"}, "verb": {"id": suyang_xapi::validate::VOIDED},
                    "object": {"objectType": "StatementRef", "id": a.id.to_string()}}),
             t,
         );
-        store.insert_statements(org, &[void.clone()], same).await.unwrap();
+        store.insert_statements(org, std::slice::from_ref(&void), same).await.unwrap();
         assert!(store.statement(org, a.id).await.unwrap().unwrap().voided);
         let all = store.query_statements(&StatementQuery { org_id: org, limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![void.id]);
@@ -408,7 +408,7 @@ async fn postgres_keeps_statements_in_monthly_partitions() {
     assert_eq!(store.ensure_statement_partitions(now).await.unwrap(), 0);
     let a = new(statement("a", "completed", "lesson-1"), now);
     store
-        .insert_statements(org, &[a.clone()], same)
+        .insert_statements(org, std::slice::from_ref(&a), same)
         .await
         .unwrap();
     // The same id again is the same statement; different content is a conflict, across
