@@ -247,8 +247,14 @@ mod tests {
         let rec = recommend(&p, &lessons, &HashSet::new()).unwrap();
         assert_eq!(rec.competence, "6.3");
         assert_eq!(rec.target, Level::Basic);
-        // Once it is done, the next weakest competence comes up.
-        let done: HashSet<String> = [rec.lesson.slug.clone()].into();
+        // The weakest competence's other lessons come next; once all of them at the target
+        // level are done, the next weakest competence comes up.
+        let mut done: HashSet<String> = [rec.lesson.slug.clone()].into();
+        let next = recommend(&p, &lessons, &done).unwrap();
+        assert_ne!(next.lesson.slug, rec.lesson.slug);
+        for l in lessons.iter().filter(|l| l.competence == "6.3") {
+            done.insert(l.slug.clone());
+        }
         let next = recommend(&p, &lessons, &done).unwrap();
         assert_eq!(next.competence, "2.2");
     }
