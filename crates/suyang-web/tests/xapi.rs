@@ -653,3 +653,46 @@ async fn a_deployment_may_answer_unversioned_requests_in_1_0_3() {
     assert_eq!(r.headers()["x-experience-api-version"], "2.0.0");
     app.stop().await;
 }
+
+/// A statement signed with the key of `tests/data`'s certificate (RS256, the certificate in the
+/// JWS header's x5c), and the same signature presented with another party's certificate.
+#[tokio::test]
+async fn signed_statements_verify_against_their_certificate() {
+    use sha2::Digest;
+    const STATEMENT: &str = include_str!("data/signed-statement.json");
+    const JWS: &str = include_str!("data/signed-statement.jws");
+    const WRONG_CERT: &str = include_str!("data/signed-statement-wrong-cert.jws");
+    on_each_backend(async |app| {
+        let lrs = Lrs::new(app, &["all"]).await;
+        let post = |jws: &str, tamper: bool| {
+            let sha2: String = sha2::Sha256::digest(jws.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let mut s: Value = serde_json::from_str(STATEMENT).unwrap();
+            if tamper {
+                s["result"]["score"]["scaled"] = json!(1.0);
+            }
+            s["attachments"] = json!([{"usageType": "http://adlnet.gov/expapi/attachments/signature",
+                "display": {"en-US": "signature"}, "contentType": "application/octet-stream",
+                "length": jws.len(), "sha2": sha2}]);
+            let mut body = Vec::new();
+            body.extend_from_slice(b"--sig\r\nContent-Type: application/json\r\n\r\n");
+            body.extend_from_slice(s.to_string().as_bytes());
+            body.extend_from_slice(format!("\r\n--sig\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n").as_bytes());
+            body.extend_from_slice(jws.as_bytes());
+            body.extend_from_slice(b"\r\n--sig--\r\n");
+            lrs.req(reqwest::Method::POST, "/statements")
+                .header("content-type", "multipart/mixed; boundary=sig")
+                .body(body)
+                .send()
+        };
+        let wrong = post(WRONG_CERT, false).await.unwrap();
+        assert_eq!(wrong.status(), 400);
+        let detail = wrong.text().await.unwrap();
+        assert!(detail.contains("does not verify with the x5c certificate"), "{detail}");
+        assert_eq!(post(JWS, true).await.unwrap().status(), 400, "the payload must be the statement");
+        assert_eq!(post(JWS, false).await.unwrap().status(), 200);
+    })
+    .await;
+}
