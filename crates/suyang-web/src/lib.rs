@@ -7,6 +7,7 @@ mod case;
 mod ctx;
 mod errors;
 mod i18n;
+mod linked_data;
 mod markdown;
 mod ops;
 mod pages;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/ims/case/v1p1", case::routes())
         .nest_service("/xapi", xapi::service(state.clone()))
         .merge(ops::routes())
+        .merge(linked_data::routes())
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -219,3 +219,65 @@ async fn operations_endpoints() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn lessons_are_described_for_search_engines_and_aggregators() {
+    on_each_backend(async |app| {
+        let c = app.client();
+        let (status, html) = c.page("/lessons/stop-telecom-fraud").await;
+        assert_eq!(status, 200);
+        let start = html
+            .find("<script type=\"application/ld+json\">")
+            .expect("JSON-LD in the page")
+            + "<script type=\"application/ld+json\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let ld: Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(ld["@type"], "LearningResource");
+        assert_eq!(
+            ld["license"],
+            "https://creativecommons.org/licenses/by/4.0/"
+        );
+        assert_eq!(ld["teaches"]["termCode"], "6.3");
+        assert!(
+            ld["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/lessons/stop-telecom-fraud")
+        );
+        assert!(ld["timeRequired"].as_str().unwrap().starts_with("PT"));
+        let languages = ld["inLanguage"].as_array().unwrap();
+        assert!(languages.iter().any(|l| l == "zh-CN") && languages.iter().any(|l| l == "en"));
+
+        let r = c.http.get(c.url("/sitemap.xml")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/xml")
+        );
+        let sitemap = r.text().await.unwrap();
+        for lesson in suyang_domain::content::builtin_lessons().unwrap() {
+            assert!(
+                sitemap.contains(&format!("/lessons/{}</loc>", lesson.slug)),
+                "{}",
+                lesson.slug
+            );
+        }
+        assert!(
+            !sitemap.contains("/me<"),
+            "people's own pages are not listed"
+        );
+        let robots = c
+            .http
+            .get(c.url("/robots.txt"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(robots.contains("Disallow: /me") && robots.contains("/sitemap.xml"));
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ use suyang_domain::event::Verb;
 
 use crate::ctx::{Ctx, PageCtx};
 use crate::errors::PageError;
+use crate::linked_data;
 use crate::markdown;
 use crate::pages::{html, level_name};
 use crate::services;
@@ -27,6 +28,8 @@ struct LessonPage {
     content_dir: &'static str,
     language_note: Option<String>,
     completed: bool,
+    /// schema.org LearningResource (LRMI), escaped for a script element.
+    linked_data: String,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
@@ -65,6 +68,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageEr
         content_dir: suyang_domain::lang::Locale::from_tag(body_lang).map_or("ltr", |l| l.dir()),
         content_lang: body_lang.to_string(),
         completed,
+        linked_data: linked_data::script_json(&linked_data::lesson(&ctx.state, lesson, l)),
     })
 }
 
