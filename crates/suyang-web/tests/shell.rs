@@ -278,6 +278,17 @@ async fn lessons_are_described_for_search_engines_and_aggregators() {
             .await
             .unwrap();
         assert!(robots.contains("Disallow: /me") && robots.contains("/sitemap.xml"));
+        // The open catalogue is readable through the API without an account.
+        let r = reqwest::get(app.url("/api/v1/lessons")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let lessons: Vec<Value> = r.json().await.unwrap();
+        let builtin = suyang_domain::content::builtin_lessons().unwrap();
+        assert_eq!(lessons.len(), builtin.len());
+        assert!(
+            lessons
+                .iter()
+                .all(|l| l["licence"] == "CC-BY-4.0" && l["body"]["zh-CN"].is_string())
+        );
     })
     .await;
 }
