@@ -99,6 +99,9 @@ lesson-completed = Noted: you have completed this lesson.
 lesson-back = Back to my learning
 lesson-sign-in-to-track = Sign in to keep track of your progress
 lesson-other-language = This lesson is not yet available in your language; it is shown in another language below.
+lesson-read-aloud = Read aloud
+lesson-read-aloud-stop = Stop reading
+lesson-read-aloud-none = This device has no reading voice for this language, and this lesson has no recording.
 
 framework-version = Version { $version }
 framework-competence-count = { $count } competences

@@ -99,6 +99,9 @@ lesson-completed = خاتىرىلەندى: سىز بۇ دەرسنى ئۆگىنى
 lesson-back = ئۆگىنىشىمگە قايتىش
 lesson-sign-in-to-track = كىرگەندىن كېيىن ئۆگىنىش ئەھۋالىڭىزنى خاتىرىلىگىلى بولىدۇ
 lesson-other-language = بۇ دەرسنىڭ سىز تاللىغان تىلدىكى نۇسخىسى تېخى يوق، تۆۋەندە باشقا تىلدىكى نۇسخىسى كۆرسىتىلدى.
+lesson-read-aloud = ئوقۇپ بېرىش
+lesson-read-aloud-stop = ئوقۇشنى توختىتىش
+lesson-read-aloud-none = بۇ ئۈسكۈنىدە بۇ تىلدا ئوقۇيدىغان ئاۋاز يوق، بۇ دەرسنىڭ ئۈن خاتىرىسىمۇ يوق.
 
 framework-version = نەشرى: { $version }
 framework-competence-count = جەمئىي { $count } ئىقتىدار

@@ -99,6 +99,9 @@ lesson-completed = 已记下：你学完了这一课。
 lesson-back = 回到我的学习
 lesson-sign-in-to-track = 登录后可以记录学习进度
 lesson-other-language = 这一课还没有你所选语言的版本，下面显示的是其他语言的版本。
+lesson-read-aloud = 朗读
+lesson-read-aloud-stop = 停止朗读
+lesson-read-aloud-none = 这台设备没有这种语言的朗读声音，这一课也没有录音。
 
 framework-version = 版本 { $version }
 framework-competence-count = 共 { $count } 项能力

@@ -269,6 +269,9 @@ impl PageCtx {
     pub fn css_version(&self) -> &'static str {
         crate::assets::CSS_VERSION.as_str()
     }
+    pub fn read_aloud_version(&self) -> &'static str {
+        crate::assets::READ_ALOUD_VERSION.as_str()
+    }
     pub fn elder_class(&self) -> &'static str {
         match self.elder {
             ElderMode::Off => "",
