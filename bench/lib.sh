@@ -21,3 +21,29 @@ suyang_serve() {
   pid=$!
   wait_for "http://127.0.0.1:$2/readyz"
 }
+
+# Reads a `wrk --latency` report into rps, p50, p99 and errors (non-2xx answers, 0 when none),
+# warning on stderr when there were errors.
+#   wrk_result FILE
+wrk_result() {
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$1")
+  p50=$(awk '$1 == "50%" {print $2}' "$1"); p99=$(awk '$1 == "99%" {print $2}' "$1")
+  errors=$(awk '/Non-2xx/ {print $5}' "$1"); errors=${errors:-0}
+  if [[ $errors != 0 ]]; then echo "warning: $errors non-2xx answers" >&2; fi
+}
+
+# Calls FN BACKEND DATABASE-URL PORT for each of $BACKENDS (default "sqlite postgres"): SQLite in
+# $work, PostgreSQL in a fresh database at $BENCH_PG (named in `pgdb`, for the caller's cleanup).
+#   for_each_backend FN SQLITE-PORT POSTGRES-PORT
+for_each_backend() {
+  local backend
+  for backend in ${BACKENDS:-sqlite postgres}; do
+    case $backend in
+      sqlite) "$1" sqlite "sqlite:$work/lrs.db" "$2" ;;
+      postgres)
+        pgdb="suyang_bench_$(date +%s)"
+        psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
+        "$1" postgres "$BENCH_PG/$pgdb" "$3" ;;
+    esac
+  done
+}

@@ -35,10 +35,8 @@ load() { # name url auth-base64
     for clients in ${CLIENTS:-1 16}; do
       AUTH=$3 BATCH=$batch XAPI_VERSION=1.0.3 wrk -t"$(( clients < 2 ? 1 : 2 ))" -c"$clients" -d"$DURATION" --timeout 30s --latency \
         -s bench/lrs-post.lua "$2" >"$work/wrk.out"
-      rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
-      p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-      errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
-      echo "| $1 | $batch | $clients | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(rss) | ${errors:-0} |"
+      wrk_result "$work/wrk.out" 2>/dev/null
+      echo "| $1 | $batch | $clients | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(rss) | $errors |"
     done
   done
 }

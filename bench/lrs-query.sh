@@ -44,18 +44,10 @@ run() { # backend url port
     QUERY=$query AUTH=$auth SINCE=$since REGISTRATIONS="$work/registrations" \
       wrk -t"$(( CLIENTS < 2 ? 1 : 2 ))" -c"$CLIENTS" -d"$DURATION" --timeout 30s --latency -s bench/lrs-query.lua \
       "http://127.0.0.1:$3/xapi/statements" >"$work/wrk.out"
-    local errors; errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
-    [[ -n $errors ]] && echo "warning: $errors non-2xx answers" >&2
-    echo "| $1 | $loaded | $rss | $query | $(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out") | $(awk '$1 == "50%" {print $2}' "$work/wrk.out") | $(awk '$1 == "99%" {print $2}' "$work/wrk.out") |"
+    local rps p50 p99 errors
+    wrk_result "$work/wrk.out"
+    echo "| $1 | $loaded | $rss | $query | $rps | $p50 | $p99 |"
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
-for backend in ${BACKENDS:-sqlite postgres}; do
-  case $backend in
-    sqlite) run sqlite "sqlite:$work/lrs.db" 18310 ;;
-    postgres)
-      pgdb="suyang_lrs_query_$(date +%s)"
-      psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
-      run postgres "$BENCH_PG/$pgdb" 18311 ;;
-  esac
-done
+for_each_backend run 18310 18311

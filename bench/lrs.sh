@@ -26,21 +26,10 @@ run() { # backend url port
       AUTH=$auth BATCH=$batch wrk -t"$(( clients < 2 ? 1 : 2 ))" -c"$clients" -d"$DURATION" --timeout 30s --latency -s bench/lrs-post.lua \
         "http://127.0.0.1:$3/xapi/statements" >"$work/wrk.out"
       local rps p50 p99 errors
-      rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
-      p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-      errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
-      [[ -n $errors ]] && echo "warning: $errors non-2xx answers" >&2
+      wrk_result "$work/wrk.out"
       echo "| $1 | $batch | $clients | $rps | $(awk -v r="$rps" -v b="$batch" 'BEGIN { printf "%.0f", r * b }') | $p50 | $p99 | $(awk '/^VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status) |"
     done
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
-for backend in ${BACKENDS:-sqlite postgres}; do
-  case $backend in
-    sqlite) run sqlite "sqlite:$work/lrs.db" 18300 ;;
-    postgres)
-      pgdb="suyang_lrs_bench_$(date +%s)"
-      psql "$BENCH_PG/postgres" -qc "CREATE DATABASE $pgdb" >/dev/null
-      run postgres "$BENCH_PG/$pgdb" 18301 ;;
-  esac
-done
+for_each_backend run 18300 18301

@@ -7,6 +7,7 @@ import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
@@ -110,4 +111,18 @@ export async function answerAssessment(page, value = 3, low = '6.3') {
     await page.check(`input[name="${name}"][value="${v}"]`);
   }
   return names.length;
+}
+
+/** One server and one browser for a test file, started before its tests and stopped after. */
+export function serverAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }

@@ -1,20 +1,11 @@
 // The learner's first path in a real browser, in zh-CN, en, ug and elder mode: every page passes
 // axe-core (WCAG 2.0/2.1/2.2 A and AA) with zero violations, elder-mode sizes are measured in the
 // page, the path works with the keyboard alone and with JavaScript turned off.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, context, axe, screenshot, signUp, answerAssessment } from '../lib/harness.mjs';
+import { serverAndBrowser, context, axe, screenshot, signUp, answerAssessment } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 /** Fails with a readable list when axe finds anything. */
 async function assertAccessible(page, label, violations) {
@@ -60,7 +51,7 @@ const variants = [
 
 for (const v of variants) {
   test(`learner path, ${v.name}: sign up → self-assessment → profile → lesson → complete, zero axe violations`, async () => {
-    const ctx = await context(browser, { locale: v.locale, phone: v.phone });
+    const ctx = await context(shared.browser, { locale: v.locale, phone: v.phone });
     const page = await ctx.newPage();
     const violations = [];
     const elder = [];
@@ -69,7 +60,7 @@ for (const v of variants) {
       if (v.elder) await checkElder(page, label, 18, elder);
       await screenshot(page, `${v.name}-${label}`);
     };
-    const base = server.base;
+    const base = shared.server.base;
 
     await page.goto(`${base}/`);
     const html = page.locator('html');
@@ -150,9 +141,9 @@ for (const v of variants) {
 }
 
 test('administration page passes axe', async () => {
-  const ctx = await context(browser, { locale: 'zh-CN' });
+  const ctx = await context(shared.browser, { locale: 'zh-CN' });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/signin?next=/admin`);
+  await page.goto(`${shared.server.base}/signin?next=/admin`);
   await page.fill('#login', 'e2e.admin');
   await page.fill('#password', 'e2e admin password');
   await Promise.all([page.waitForURL(/\/admin$/), page.click('form[action="/signin"] button[type=submit]')]);
@@ -164,9 +155,9 @@ test('administration page passes axe', async () => {
 });
 
 test('keyboard only: sign up and complete the self-assessment without a mouse', async () => {
-  const ctx = await context(browser, { locale: 'en' });
+  const ctx = await context(shared.browser, { locale: 'en' });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/signup`);
+  await page.goto(`${shared.server.base}/signup`);
   const tabTo = async (selector, limit = 200) => {
     for (let i = 0; i < limit; i++) {
       if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
@@ -207,13 +198,13 @@ test('keyboard only: sign up and complete the self-assessment without a mouse', 
 });
 
 test('without JavaScript: the whole path works', async () => {
-  const ctx = await context(browser, { locale: 'zh-CN', javaScript: false, phone: true });
+  const ctx = await context(shared.browser, { locale: 'zh-CN', javaScript: false, phone: true });
   const page = await ctx.newPage();
-  await signUp(page, server.base, 'nojs.user');
+  await signUp(page, shared.server.base, 'nojs.user');
   await answerAssessment(page, 2, '1.1');
   await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/assessment"] button[type=submit]')]);
   const href = await page.locator('.recommendation a[href^="/lessons/"]').getAttribute('href');
-  await page.goto(`${server.base}${href}`);
+  await page.goto(`${shared.server.base}${href}`);
   await Promise.all([page.waitForURL(/done=lesson/), page.click('form[action$="/complete"] button')]);
   await page.click('button[name=lang][value=en]');
   await page.waitForLoadState();

@@ -1,19 +1,10 @@
 // 朗读: the read-aloud control of lesson pages — shown only with JavaScript, accessible, and
 // honest: it reads with a voice for the lesson's language, or says that none is available.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, context, axe } from '../lib/harness.mjs';
+import { serverAndBrowser, context, axe } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 const NONE = {
   'zh-CN': '这台设备没有这种语言的朗读声音，这一课也没有录音。',
@@ -22,9 +13,9 @@ const NONE = {
 
 for (const locale of ['zh-CN', 'ug']) {
   test(`read aloud, ${locale}: a keyboard-reachable button that reads or says it cannot`, async () => {
-    const ctx = await context(browser, { locale });
+    const ctx = await context(shared.browser, { locale });
     const page = await ctx.newPage();
-    await page.goto(`${server.base}/lessons/safe-account-police-impersonation`);
+    await page.goto(`${shared.server.base}/lessons/safe-account-police-impersonation`);
     const button = page.locator('#read-aloud button');
     await button.waitFor({ state: 'visible' });
     const voices = await page.evaluate(() => (window.speechSynthesis ? speechSynthesis.getVoices().length : 0));
@@ -43,9 +34,9 @@ for (const locale of ['zh-CN', 'ug']) {
 }
 
 test('read aloud without JavaScript: no control that cannot work', async () => {
-  const ctx = await context(browser, { locale: 'zh-CN', javaScript: false });
+  const ctx = await context(shared.browser, { locale: 'zh-CN', javaScript: false });
   const page = await ctx.newPage();
-  await page.goto(`${server.base}/lessons/safe-account-police-impersonation`);
+  await page.goto(`${shared.server.base}/lessons/safe-account-police-impersonation`);
   assert.equal(await page.locator('#read-aloud').isVisible(), false);
   await ctx.close();
 });

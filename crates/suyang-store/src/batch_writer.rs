@@ -273,6 +273,8 @@ macro_rules! insert_group {
                 let changed: Vec<(Uuid, &str, String)> = chunk
                     .iter()
                     .filter_map(|(key, (new, merge))| match stored.get(key) {
+                        // The same definition again (the usual case): nothing to merge or write.
+                        Some(old) if old == new => None,
                         Some(old) => {
                             let merged = merge(old, new);
                             (merged != *old).then_some((key.0, key.1.as_str(), merged))
@@ -326,6 +328,7 @@ fn fold_definitions(jobs: &[BatchJob]) -> Vec<((Uuid, String), (String, MergeDef
     for job in jobs {
         for (id, definition) in &job.batch.definitions {
             match at.get(&(job.batch.org_id, id.as_str())) {
+                Some(&i) if folded[i].1.0 == *definition => {}
                 Some(&i) => {
                     let merged = (job.merge)(&folded[i].1.0, definition);
                     folded[i].1 = (merged, job.merge);

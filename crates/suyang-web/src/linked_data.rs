@@ -116,27 +116,21 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::http::header;
     use axum::response::IntoResponse;
     use axum::routing::get;
+    /// A route answering `render(state)` as `content_type`.
+    fn text(
+        content_type: &'static str,
+        render: fn(&AppState) -> String,
+    ) -> axum::routing::MethodRouter<AppState> {
+        get(async move |State(state): State<AppState>| {
+            ([(header::CONTENT_TYPE, content_type)], render(&state)).into_response()
+        })
+    }
     axum::Router::new()
         .route(
             "/sitemap.xml",
-            get(async |State(state): State<AppState>| {
-                (
-                    [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-                    sitemap(&state),
-                )
-                    .into_response()
-            }),
+            text("application/xml; charset=utf-8", sitemap),
         )
-        .route(
-            "/robots.txt",
-            get(async |State(state): State<AppState>| {
-                (
-                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                    robots(&state),
-                )
-                    .into_response()
-            }),
-        )
+        .route("/robots.txt", text("text/plain; charset=utf-8", robots))
 }
 
 #[cfg(test)]
